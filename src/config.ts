@@ -1,0 +1,124 @@
+/**
+ * Every environment variable the hub reads, parsed and validated once at start.
+ * Nothing else in src/ reads process.env: pass the Config object instead.
+ * A wrong value stops the start with a message that names the variable (never its value
+ * when the variable is a secret).
+ */
+import { z } from 'zod';
+
+const DEV_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: `must be an integer between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { message: `must be at least ${min}` })
+        .max(max, { message: `must be at most ${max}` }),
+    );
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(4000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+    .optional(),
+  PGLITE_DATA_DIR: z.string().min(1).default('./data'),
+  DB_POOL_SIZE: int(1, 200).default(10),
+  MIGRATIONS_RUN: bool.default(true),
+  AUTH_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  AUTH_JWKS_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
+  AUTH_JWT_ISSUER: z.string().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  AUTH_CLOCK_TOLERANCE_S: int(0, 300).default(5),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_GRACE_MS: int(0, 120000).default(10000),
+});
+
+type Env = z.infer<typeof schema>;
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'pglite'; dataDir: string | undefined };
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  migrationsRun: boolean;
+  auth: {
+    /** HS256 secret; undefined when only JWKS is configured. */
+    secret: string | undefined;
+    /** True when the built-in development secret is in use. */
+    usingDevSecret: boolean;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+    clockToleranceS: number;
+  };
+  logLevel: Env['LOG_LEVEL'];
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, so `PORT= npm start` means the default. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  if (isProduction && !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL) {
+    throw new ConfigError([
+      'AUTH_JWT_SECRET: required when NODE_ENV=production (or set AUTH_JWKS_URL)',
+    ]);
+  }
+  const usingDevSecret = !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL;
+  const dataDir = e.PGLITE_DATA_DIR === 'memory://' ? undefined : e.PGLITE_DATA_DIR;
+  return {
+    env: e.NODE_ENV,
+    isProduction,
+    host: e.HOST,
+    port: e.PORT,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+      : { kind: 'pglite', dataDir },
+    migrationsRun: e.MIGRATIONS_RUN,
+    auth: {
+      secret: e.AUTH_JWT_SECRET ?? (usingDevSecret ? DEV_SECRET : undefined),
+      usingDevSecret,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_JWT_ISSUER,
+      audience: e.AUTH_JWT_AUDIENCE,
+      clockToleranceS: e.AUTH_CLOCK_TOLERANCE_S,
+    },
+    logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Which version (and checksum) of each reference file the database holds. */
+@Entity({ name: 'reference_data_version' })
+export class ReferenceDataVersionRow {
+  @PrimaryColumn('text')
+  name: string;
+
+  @Column('text')
+  version: string;
+
+  @Column('text')
+  checksum: string;
+
+  @Column('timestamptz', { name: 'loaded_at' })
+  loadedAt: Date;
+}

@@ -1,0 +1,52 @@
+/**
+ * Process entry point: configuration → hub → listen; SIGTERM/SIGINT → graceful stop.
+ * A second signal while stopping exits at once.
+ */
+import 'reflect-metadata';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './observability/logger';
+import { Hub } from './server';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`samverkan-hub: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const hub = new Hub(config, { logger });
+
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'signal received');
+    hub.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  try {
+    await hub.start();
+  } catch (err) {
+    logger.fatal({ err }, 'start failed');
+    await hub.stop().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,55 @@
+/**
+ * Structured logging (pino). Rules that keep personal data out of the logs:
+ * - never log GraphQL variables, resolver arguments or results;
+ * - errors go through `safeError`, which drops SQL parameters and database "detail"
+ *   (PostgreSQL quotes key values there);
+ * - the Authorization header and connection params are redacted.
+ */
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  stack?: unknown;
+  code?: unknown;
+  driverError?: { code?: unknown; constraint?: unknown; table?: unknown };
+}
+
+/** Serialises an error without values that may be personal data. */
+export function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const e = err as ErrorLike;
+  const out: Record<string, unknown> = { type: e.name, message: e.message, stack: e.stack };
+  if (typeof e.code === 'string') out.code = e.code;
+  if (e.driverError) {
+    // Database messages quote offending values ('invalid input syntax …: "…"'): drop them.
+    out.message = String(e.message).replace(/"[^"]*"|'[^']*'/g, '"…"');
+    out.stack = undefined;
+    out.sqlState = e.driverError.code;
+    out.constraint = e.driverError.constraint;
+    out.table = e.driverError.table;
+  }
+  return out;
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'samverkan-hub' },
+      serializers: { err: safeError },
+      redact: {
+        paths: [
+          'authorization',
+          'req.headers.authorization',
+          'connectionParams',
+          '*.authorization',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * Prometheus metrics (prom-client). One registry per hub instance, not the global one,
+ * so several hubs in one process (tests) do not collide.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route'>;
+  graphqlOperations: Counter<'type' | 'outcome'>;
+  wsConnections: Gauge;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'hub_http_requests_total',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'hub_http_request_duration_seconds',
+      help: 'HTTP request duration in seconds',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    graphqlOperations: new Counter({
+      name: 'hub_graphql_operations_total',
+      help: 'GraphQL operations by type and outcome (ok, error)',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    wsConnections: new Gauge({
+      name: 'hub_graphql_ws_connections',
+      help: 'Open graphql-ws connections',
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * Assembles the hub: data source → migrations → reference data → schema → Apollo (HTTP)
+ * and graphql-ws (WebSocket) on one http.Server. `stop()` is the ordered shutdown:
+ * refuse new work, close WebSockets with 1001, let in-flight HTTP requests finish
+ * (up to SHUTDOWN_GRACE_MS), then destroy the data source.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import express from 'express';
+import type { DataSource } from 'typeorm';
+import { createAuthenticator } from './auth/authenticate';
+import { createJwtVerifier } from './auth/jwt-verifier';
+import type { Config } from './config';
+import { createContext, type Context, type Services } from './context';
+import { createDataSource, type DataSourceOptions } from './db/data-source';
+import { formatError } from './errors';
+import { healthRoutes } from './http/health-routes';
+import { requestIdFrom } from './http/request-id';
+import { observabilityPlugin } from './observability/apollo-plugins';
+import { createLogger, type Logger } from './observability/logger';
+import { createMetrics, type Metrics } from './observability/metrics';
+import { loadReferenceData } from './reference/load-reference-data';
+import { bundledReferenceFiles } from './reference/reference-files';
+import { buildHubSchema } from './schema';
+import { ReferenceService } from './services/reference-service';
+import { attachGraphQLWebSocket } from './ws-server';
+
+const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+
+export type HubState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+export interface HubOptions {
+  logger?: Logger;
+  dataSourceOptions?: DataSourceOptions;
+}
+
+export class Hub {
+  readonly logger: Logger;
+  readonly metrics: Metrics = createMetrics();
+  private state: HubState = 'created';
+  private ds: DataSource | undefined;
+  private httpServer: http.Server | undefined;
+  private apollo: ApolloServer<Context> | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly config: Config,
+    private readonly options: HubOptions = {},
+  ) {
+    this.logger = options.logger ?? createLogger(config.logLevel);
+  }
+
+  get status(): HubState {
+    return this.state;
+  }
+
+  get dataSource(): DataSource {
+    if (!this.ds) throw new Error('hub not started');
+    return this.ds;
+  }
+
+  /** The bound address, e.g. http://127.0.0.1:4000 (useful with PORT=0). */
+  get url(): string {
+    const addr = this.httpServer?.address() as AddressInfo | null | undefined;
+    if (!addr) throw new Error('hub not listening');
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `http://${host}:${addr.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new Error(`cannot start a hub that is ${this.state}`);
+    this.state = 'starting';
+    const { config, logger } = this;
+    if (config.auth.usingDevSecret)
+      logger.warn('AUTH_JWT_SECRET is not set: using the development secret');
+
+    this.ds = createDataSource(config.database, this.options.dataSourceOptions);
+    await this.ds.initialize();
+    if (config.migrationsRun) {
+      const applied = await this.ds.runMigrations({ transaction: 'each' });
+      if (applied.length)
+        logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+    }
+    const loaded = await loadReferenceData(this.ds, bundledReferenceFiles());
+    logger.info(loaded, 'reference data checked');
+
+    const reference = await ReferenceService.fromDatabase(this.ds);
+    const services: Services = { reference };
+    const authenticate = createAuthenticator(createJwtVerifier(config.auth), reference);
+    const schema = buildHubSchema();
+
+    const app = express();
+    app.disable('x-powered-by');
+    const httpServer = http.createServer(app);
+    this.httpServer = httpServer;
+    const ws = attachGraphQLWebSocket(httpServer, {
+      schema,
+      services,
+      authenticate,
+      logger,
+      metrics: this.metrics,
+    });
+
+    const apollo = new ApolloServer<Context>({
+      schema,
+      includeStacktraceInErrorResponses: false,
+      formatError: (formatted, error) => formatError(logger, formatted, error),
+      plugins: [
+        // Drain order on stop: WebSockets first (1001), then in-flight HTTP.
+        {
+          serverWillStart: () =>
+            Promise.resolve({
+              drainServer: async () => {
+                await ws.dispose();
+              },
+            }),
+        },
+        ApolloServerPluginDrainHttpServer({
+          httpServer,
+          stopGracePeriodMillis: config.shutdownGraceMs,
+        }),
+        ApolloServerPluginLandingPageDisabled(),
+        observabilityPlugin(logger, this.metrics),
+      ],
+    });
+    this.apollo = apollo;
+    await apollo.start();
+
+    app.use((req, res, next) => {
+      const requestId = requestIdFrom(req.headers['x-request-id']);
+      res.locals.requestId = requestId;
+      res.setHeader('x-request-id', requestId);
+      // Label by known route only, so random paths cannot grow the metric's cardinality.
+      const route = KNOWN_ROUTES.has(req.path) ? req.path : 'other';
+      const end = this.metrics.httpDuration.startTimer({ method: req.method, route });
+      res.on('finish', () => {
+        end();
+        this.metrics.httpRequests.inc({
+          method: req.method,
+          route,
+          status: String(res.statusCode),
+        });
+      });
+      next();
+    });
+    app.use(
+      healthRoutes(
+        { accepting: () => this.state === 'running', dataSource: () => this.ds },
+        this.metrics,
+        logger,
+      ),
+    );
+    app.use(
+      '/graphql',
+      express.json({ limit: '1mb' }),
+      expressMiddleware(apollo, {
+        context: async ({ req, res }) => {
+          const viewer = await authenticate(req.headers.authorization);
+          return createContext(services, viewer, String(res.locals.requestId), logger);
+        },
+      }),
+    );
+    app.use((_req, res) => {
+      res.status(404).json({ error: 'not found' });
+    });
+
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    this.state = 'running';
+    logger.info({ url: this.url }, 'samverkan-hub listening');
+  }
+
+  /** Ordered, idempotent shutdown. Safe to call in any state. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    this.state = 'stopping';
+    this.logger.info('shutting down');
+    try {
+      if (this.apollo) await this.apollo.stop();
+      else if (this.httpServer?.listening) await new Promise((r) => this.httpServer?.close(r));
+    } finally {
+      if (this.ds?.isInitialized) await this.ds.destroy();
+      this.state = 'stopped';
+      this.logger.info('stopped');
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * GraphQL over WebSocket (graphql-ws, protocol graphql-transport-ws) on the same
+ * http.Server and the same schema as HTTP. The token is checked once in connection_init:
+ * a bad token closes the socket with 4403; no token connects anonymously (public fields only).
+ * Errors are masked by the same formatError as on HTTP.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Disposable } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Authenticator } from './auth/authenticate';
+import type { Viewer } from './auth/viewer';
+import { createContext, type Services } from './context';
+import { formatError } from './errors';
+import type { Logger } from './observability/logger';
+import type { Metrics } from './observability/metrics';
+
+type ConnectionState = {
+  viewer?: Viewer;
+  connectionId?: string;
+};
+
+export interface WsDeps {
+  schema: GraphQLSchema;
+  services: Services;
+  authenticate: Authenticator;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Disposable {
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  wss.on('connection', (socket) => {
+    deps.metrics.wsConnections.inc();
+    socket.once('close', () => deps.metrics.wsConnections.dec());
+  });
+  const format = (errors: readonly GraphQLError[]) =>
+    errors.map((e) => formatError(deps.logger, e.toJSON(), e));
+
+  return useServer<Record<string, unknown> | undefined, ConnectionState>(
+    {
+      schema: deps.schema,
+      connectionInitWaitTimeout: 3000,
+      onConnect: async (ctx) => {
+        ctx.extra.connectionId = randomUUID();
+        try {
+          ctx.extra.viewer = await deps.authenticate(ctx.connectionParams?.authorization);
+          return true;
+        } catch {
+          deps.logger.info(
+            { connectionId: ctx.extra.connectionId },
+            'graphql-ws connection refused: bad token',
+          );
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+      },
+      context: (ctx, id) =>
+        createContext(
+          deps.services,
+          ctx.extra.viewer ?? { kind: 'anonymous' },
+          `${ctx.extra.connectionId ?? 'ws'}:${id}`,
+          deps.logger,
+        ),
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+    },
+    wss,
+  );
+}
