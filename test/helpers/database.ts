@@ -1,0 +1,47 @@
+/**
+ * A throwaway database per test file: an in-memory PGlite by default, or — when
+ * DATABASE_URL is set (CI does) — a fresh database created on that PostgreSQL server and
+ * dropped afterwards, so parallel test files never share state.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import type { DatabaseConfig } from '../../src/config';
+
+export interface TestDatabase {
+  config: DatabaseConfig;
+  /** postgres URL of the throwaway database, when on a server. */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+export const onPostgresServer = Boolean(process.env.DATABASE_URL);
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    return { config: { kind: 'pglite', dataDir: undefined }, drop: () => Promise.resolve() };
+  }
+  const name = `hub_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    config: { kind: 'postgres', url: url.toString(), poolSize: 10 },
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** Every migration goes up and down cleanly, and up again (both databases). */
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../src/db/data-source';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+let db: TestDatabase;
+let ds: DataSource;
+
+async function tables(): Promise<string[]> {
+  const rows = await ds.query<{ table_name: string }[]>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1`,
+  );
+  return rows.map((r) => r.table_name);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  ds = createDataSource(db.config);
+  await ds.initialize();
+});
+
+afterAll(async () => {
+  await ds.destroy();
+  await db.drop();
+});
+
+test('up creates the schema, down removes it, up again restores it', async () => {
+  const applied = await ds.runMigrations({ transaction: 'each' });
+  expect(applied.map((m) => m.name)).toEqual(ds.migrations.map((m) => m.name));
+  expect(await tables()).toEqual(expect.arrayContaining(['organisation', 'code_entry', 'reference_data_version']));
+  expect(await ds.showMigrations()).toBe(false);
+
+  for (let i = 0; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
+  expect(await tables()).toEqual([]);
+  expect(await ds.showMigrations()).toBe(true);
+
+  await ds.runMigrations({ transaction: 'each' });
+  expect(await tables()).toEqual(expect.arrayContaining(['organisation', 'code_entry', 'reference_data_version']));
+});
+
+test('running migrations twice applies nothing the second time', async () => {
+  await ds.runMigrations();
+  expect(await ds.runMigrations()).toEqual([]);
+});
