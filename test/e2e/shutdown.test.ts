@@ -1,0 +1,107 @@
+/**
+ * Graceful shutdown: in-flight requests finish, WebSockets close with 1001, the data
+ * source is destroyed — in process, and as a real process receiving SIGTERM/SIGINT.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { holdGraphQLRequest } from '../helpers/raw-http';
+import { startTestHub, TEST_SECRET } from '../helpers/test-hub';
+
+test('stop(): in-flight request completes, sockets close with 1001, data source destroyed', async () => {
+  const t = await startTestHub();
+  const held = await holdGraphQLRequest(t.url, '{ organisations(kind: JOB_CENTRE) { id } }');
+
+  const wsClosed = new Promise<number>((resolve) => {
+    const c = createClient({
+      url: `${t.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => undefined,
+      on: { closed: (e) => resolve((e as { code: number }).code) },
+    });
+    void c;
+  });
+  await new Promise((r) => setTimeout(r, 200)); // let the socket connect
+
+  const stopped = t.stop();
+  await new Promise((r) => setTimeout(r, 100));
+  expect(t.hub.status).toBe('stopping');
+  const ready = await fetch(`${t.url}/readyz`).then(
+    (r) => r.status,
+    () => 'refused',
+  );
+  expect(ready === 503 || ready === 'refused').toBe(true);
+
+  const response = await held.finish();
+  expect(response).toMatch(/^HTTP\/1\.1 200/);
+  expect(response).toContain('"jobbtorg-sydvast"');
+  expect(await wsClosed).toBe(1001);
+  await stopped;
+  expect(t.hub.status).toBe('stopped');
+  expect(t.hub.dataSource.isInitialized).toBe(false);
+});
+
+interface Proc {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+/** Starts `src/index.ts` as its own process (ts-node with SWC) on port 0. */
+async function startProcess(dataDir: string): Promise<Proc> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/index.ts'], {
+    cwd: join(__dirname, '..', '..'),
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      AUTH_JWT_SECRET: TEST_SECRET,
+      PGLITE_DATA_DIR: dataDir,
+    },
+  });
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.on('line', (line) => {
+      lines.push(line);
+      const parsed = JSON.parse(line) as { msg?: string; url?: string };
+      if (parsed.msg === 'samverkan-hub listening' && parsed.url) resolve(parsed.url);
+    });
+    void exited.then((code) => reject(new Error(`exited with ${code}: ${lines.join('\n')}`)));
+  });
+  return { child, url, lines, exited };
+}
+
+describe('as a process', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-shutdown-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test('SIGTERM lets the in-flight request finish and exits 0', async () => {
+    const p = await startProcess(dataDir);
+    const held = await holdGraphQLRequest(p.url, '{ organisations(kind: DISTRICT) { id } }');
+    p.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    const response = await held.finish();
+    expect(response).toMatch(/^HTTP\/1\.1 200/);
+    expect(response).toContain('"skarholmen"');
+    expect(await p.exited).toBe(0);
+    expect(p.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+  }, 60000);
+
+  test('SIGINT stops it too; the embedded data persisted, so a restart applies nothing', async () => {
+    const p = await startProcess(dataDir);
+    expect(p.lines.some((l) => l.includes('migrations applied'))).toBe(false);
+    expect(p.lines.some((l) => l.includes('"codeLists":"unchanged"'))).toBe(true);
+    p.child.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+  }, 60000);
+});
