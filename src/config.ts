@@ -36,7 +36,7 @@ const schema = z.object({
   DB_POOL_SIZE: int(1, 200).default(10),
   MIGRATIONS_RUN: bool.default(true),
   AUTH_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
-  AUTH_JWKS_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   AUTH_JWT_ISSUER: z.string().min(1).optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   AUTH_CLOCK_TOLERANCE_S: int(0, 300).default(5),

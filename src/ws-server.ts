@@ -6,7 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Disposable } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -63,6 +70,26 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
           `${ctx.extra.connectionId ?? 'ws'}:${id}`,
           deps.logger,
         ),
+      // Parse and validate here rather than in graphql-ws: its default turns a syntax error
+      // into a 4500 close with the message as reason; this way it is an error message
+      // formatted like on HTTP, and the same validation rules apply to both transports.
+      onSubscribe: (_ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
+        const errors = validate(deps.schema, document, specifiedRules);
+        if (errors.length > 0) return errors;
+        return {
+          schema: deps.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
+      },
       onError: (_ctx, _id, _payload, errors) => format(errors),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,

@@ -6,45 +6,65 @@ import { HubError } from './hub-error';
 /** `Variable "$x" got invalid value <value>; …` quotes the value, which may be a personnummer. */
 const VARIABLE_VALUE = /^(Variable "\$[^"]+") got invalid value .*$/s;
 
-function unwrap(error: unknown): unknown {
-  // Resolver errors arrive wrapped in a GraphQLError whose originalError is what was thrown.
+/** The HubError thrown somewhere in the wrapping chain, if any. */
+function findHubError(error: unknown): HubError | undefined {
+  let current = error;
+  while (current instanceof GraphQLError) {
+    if (current instanceof HubError) return current;
+    current = current.originalError;
+  }
+  return current instanceof HubError ? current : undefined;
+}
+
+function innermost(error: unknown): unknown {
   let current = error;
   while (current instanceof GraphQLError && current.originalError) current = current.originalError;
   return current;
 }
 
 /**
+ * Code for a request error (no path: parse, validation, variable coercion). Apollo sets
+ * one on HTTP; graphql-ws does not, so we derive the same one here for both transports.
+ */
+function requestErrorCode(formatted: GraphQLFormattedError): string {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string') return code;
+  if (formatted.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  if (formatted.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
+  return 'GRAPHQL_VALIDATION_FAILED';
+}
+
+/**
  * The one place that decides what a client sees of an error. Known errors pass with their
- * code and `extensions` (minus internals); everything else becomes INTERNAL_SERVER_ERROR
- * with an id that is logged together with the real error, so support can find it.
- * Used by Apollo (HTTP) and by graphql-ws, so both transports mask alike.
+ * code and `extensions` (minus internals); GraphQL's own request errors pass with values
+ * removed; everything else becomes INTERNAL_SERVER_ERROR with an id that is logged with
+ * the real error, so support can find it. Used by Apollo (HTTP) and by graphql-ws.
  */
 export function formatError(
   logger: Logger,
   formatted: GraphQLFormattedError,
   error: unknown,
 ): GraphQLFormattedError {
-  const original = unwrap(error);
-  if (original instanceof HubError) {
-    const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
+  const hubError = findHubError(error);
+  if (hubError) {
+    const { http: _http, ...extensions } = hubError.extensions as Record<string, unknown>;
     return {
-      message: original.message,
+      message: hubError.message,
       locations: formatted.locations,
       path: formatted.path,
       extensions,
     };
   }
-  // GraphQL's own request errors (parse, validation, variable coercion) carry no path.
-  if (original instanceof GraphQLError && !formatted.path) {
-    const code = formatted.extensions?.code;
+  // A request error has no path; it comes from GraphQL itself, before any resolver ran.
+  if (error instanceof GraphQLError && !formatted.path) {
     return {
       message: formatted.message.replace(VARIABLE_VALUE, '$1 has an invalid value for its type'),
       locations: formatted.locations,
-      extensions: { code: typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED' },
+      extensions: { code: requestErrorCode(formatted) },
     };
   }
   const errorId = randomUUID();
-  logger.error({ errorId, err: original, path: formatted.path }, 'unexpected error masked');
+  logger.error({ errorId, err: innermost(error), path: formatted.path }, 'unexpected error masked');
   return {
     message: 'Internal server error',
     locations: formatted.locations,

@@ -18,7 +18,10 @@ test('GET /healthz and /readyz answer 200 when running', async () => {
   expect(health.status).toBe(200);
   const ready = await fetch(`${t.url}/readyz`);
   expect(ready.status).toBe(200);
-  expect(await ready.json()).toEqual({ status: 'ok', detail: { database: 'ok', migrations: 'ok' } });
+  expect(await ready.json()).toEqual({
+    status: 'ok',
+    detail: { database: 'ok', migrations: 'ok' },
+  });
 });
 
 test('GET /metrics serves Prometheus text including hub counters', async () => {
@@ -27,15 +30,21 @@ test('GET /metrics serves Prometheus text including hub counters', async () => {
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
   const text = await res.text();
-  expect(text).toMatch(/hub_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/);
+  expect(text).toMatch(
+    /hub_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/,
+  );
   expect(text).toMatch(/hub_graphql_operations_total\{type="query",outcome="ok"\} \d+/);
   expect(text).toContain('process_cpu_user_seconds_total');
 });
 
 test('every response carries a request id; a safe caller id is kept', async () => {
-  const own = await t.gql('{ viewer { authenticated } }', { headers: { 'x-request-id': 'abc-123' } });
+  const own = await t.gql('{ viewer { authenticated } }', {
+    headers: { 'x-request-id': 'abc-123' },
+  });
   expect(own.headers.get('x-request-id')).toBe('abc-123');
-  const unsafe = await t.gql('{ viewer { authenticated } }', { headers: { 'x-request-id': 'a b<script>' } });
+  const unsafe = await t.gql('{ viewer { authenticated } }', {
+    headers: { 'x-request-id': 'a b<script>' },
+  });
   expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 });
 
@@ -56,17 +65,26 @@ test('without a token: viewer, organisations and code lists answer', async () =>
   const data = res.body.data!;
   expect(data.viewer).toEqual({ authenticated: false, role: null });
   expect(data.organisations).toHaveLength(13);
-  expect(data.organisations.find((o) => o.id === 'bromma')?.defaultJobCentre?.id).toBe('jobbtorg-vasterort');
+  expect(data.organisations.find((o) => o.id === 'bromma')?.defaultJobCentre?.id).toBe(
+    'jobbtorg-vasterort',
+  );
   expect(data.jc).toHaveLength(5);
-  expect(data.jc.find((j) => j.id === 'jobbtorg-jarva')?.districts.map((d) => d.id).sort()).toEqual([
-    'rinkeby-kista',
-    'spanga-tensta',
-  ]);
+  expect(
+    data.jc
+      .find((j) => j.id === 'jobbtorg-jarva')
+      ?.districts.map((d) => d.id)
+      .sort(),
+  ).toEqual(['rinkeby-kista', 'spanga-tensta']);
   expect(data.codeList.find((c) => c.code === '23')?.label).toBe('Sociala/medicinska skäl');
 });
 
 test('viewer reflects a valid token', async () => {
-  const token = await t.token({ role: 'JOB_CENTRE_COACH', org: 'jobbtorg-sydvast', sub: 'coach-1', scope: 'read' });
+  const token = await t.token({
+    role: 'JOB_CENTRE_COACH',
+    org: 'jobbtorg-sydvast',
+    sub: 'coach-1',
+    scope: 'read',
+  });
   const res = await t.gql<{ viewer: Record<string, unknown> }>(
     '{ viewer { authenticated sub role scopes organisation { id kind } expiresAt } }',
     { token },
@@ -84,13 +102,16 @@ test('viewer reflects a valid token', async () => {
 test.each([
   ['garbage', 'Bearer not-a-jwt', 'Invalid token'],
   ['wrong scheme', 'Basic dXNlcjpwYXNz', 'Authorization must be "Bearer <token>"'],
-])('a %s Authorization header is UNAUTHENTICATED with status 401', async (_name, header, message) => {
-  const res = await t.gql('{ viewer { authenticated } }', { headers: { authorization: header } });
-  expect(res.status).toBe(401);
-  expect(res.headers.get('www-authenticate')).toBe('Bearer');
-  expect(res.body.errors).toEqual([{ message, extensions: { code: 'UNAUTHENTICATED' } }]);
-  expect(res.body.data).toBeUndefined();
-});
+])(
+  'a %s Authorization header is UNAUTHENTICATED with status 401',
+  async (_name, header, message) => {
+    const res = await t.gql('{ viewer { authenticated } }', { headers: { authorization: header } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(res.body.errors).toEqual([{ message, extensions: { code: 'UNAUTHENTICATED' } }]);
+    expect(res.body.data).toBeUndefined();
+  },
+);
 
 test('an expired token is UNAUTHENTICATED', async () => {
   const now = Math.floor(Date.now() / 1000);
@@ -102,7 +123,10 @@ test('an expired token is UNAUTHENTICATED', async () => {
     .sign(new TextEncoder().encode(TEST_SECRET));
   const res = await t.gql('{ viewer { authenticated } }', { token: expired });
   expect(res.status).toBe(401);
-  expect(res.body.errors?.[0]).toEqual({ message: 'Token expired', extensions: { code: 'UNAUTHENTICATED' } });
+  expect(res.body.errors?.[0]).toEqual({
+    message: 'Token expired',
+    extensions: { code: 'UNAUTHENTICATED' },
+  });
 });
 
 test('an unknown code list is BAD_USER_INPUT naming the argument', async () => {

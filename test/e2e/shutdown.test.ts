@@ -68,7 +68,9 @@ async function startProcess(dataDir: string): Promise<Proc> {
     },
   });
   const lines: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.on('line', (line) => {

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  for (const c of clients.splice(0)) await c.dispose();
 });
 
 afterAll(async () => {
@@ -30,7 +30,9 @@ function client(authorization?: string, onClosed?: (code: number, reason: string
     lazy: false,
     onNonLazyError: () => undefined, // the tests observe closes through `on.closed`
     connectionParams: authorization ? { authorization } : {},
-    on: { closed: (e) => onClosed?.((e as { code: number }).code, (e as { reason: string }).reason) },
+    on: {
+      closed: (e) => onClosed?.((e as { code: number }).code, (e as { reason: string }).reason),
+    },
   });
   clients.push(c);
   return c;
@@ -49,7 +51,10 @@ test('a valid token in connection_init authenticates operations', async () => {
     client(`Bearer ${token}`),
     '{ viewer { role organisation { id } } }',
   );
-  expect(result.data?.viewer).toEqual({ role: 'DISTRICT_CASEWORKER', organisation: { id: 'skarholmen' } });
+  expect(result.data?.viewer).toEqual({
+    role: 'DISTRICT_CASEWORKER',
+    organisation: { id: 'skarholmen' },
+  });
 });
 
 test('without a token the connection is anonymous and public fields answer', async () => {
@@ -62,7 +67,9 @@ test('without a token the connection is anonymous and public fields answer', asy
 });
 
 test('a bad token closes the connection with 4403', async () => {
-  const closed = new Promise<number>((resolve) => client('Bearer not-a-jwt', (code) => resolve(code)));
+  const closed = new Promise<number>((resolve) =>
+    client('Bearer not-a-jwt', (code) => resolve(code)),
+  );
   expect(await closed).toBe(4403);
 });
 
@@ -77,4 +84,36 @@ test('a socket that never sends connection_init is closed with 4408', async () =
   const socket = new WebSocket(wsUrl(), 'graphql-transport-ws');
   const code = await new Promise<number>((resolve) => socket.on('close', (c) => resolve(c)));
   expect(code).toBe(4408);
+});
+
+test('request errors get the same codes as over HTTP: invalid variables and syntax', async () => {
+  const c = client();
+  const bad = await new Promise<unknown[]>((resolve) => {
+    c.subscribe(
+      {
+        query: 'query ($k: OrganisationKind) { organisations(kind: $k) { id } }',
+        variables: { k: '199001011234' },
+      },
+      {
+        next: (r) => resolve(r.errors as unknown[]),
+        error: (e) => resolve(e as unknown[]),
+        complete: () => undefined,
+      },
+    );
+  });
+  expect(JSON.stringify(bad)).not.toContain('199001011234');
+  expect(bad).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })]);
+  const syntax = await new Promise<unknown[]>((resolve) => {
+    c.subscribe(
+      { query: '{ viewer {' },
+      {
+        next: (r) => resolve(r.errors as unknown[]),
+        error: (e) => resolve(e as unknown[]),
+        complete: () => undefined,
+      },
+    );
+  });
+  expect(syntax).toEqual([
+    expect.objectContaining({ extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+  ]);
 });

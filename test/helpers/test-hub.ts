@@ -14,7 +14,10 @@ export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   headers: Headers;
-  body: { data?: T | null; errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] };
+  body: {
+    data?: T | null;
+    errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+  };
 }
 
 export interface TestHub {
@@ -24,7 +27,11 @@ export interface TestHub {
   token(req: TokenRequest): Promise<string>;
   gql<T = Record<string, unknown>>(
     query: string,
-    options?: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> },
+    options?: {
+      variables?: Record<string, unknown>;
+      token?: string;
+      headers?: Record<string, string>;
+    },
   ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
@@ -56,14 +63,21 @@ export async function startTestHub(
     db,
     token: (req) => makeToken(TEST_SECRET, req),
     async gql(query, options = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        ...options.headers,
+      };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ query, variables: options.variables }),
       });
-      return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] } as never;
+      return {
+        status: res.status,
+        headers: res.headers,
+        body: (await res.json()) as GraphQLResponse['body'],
+      } as never;
     },
     async stop() {
       await hub.stop();

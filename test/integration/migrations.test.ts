@@ -27,15 +27,36 @@ afterAll(async () => {
 test('up creates the schema, down removes it, up again restores it', async () => {
   const applied = await ds.runMigrations({ transaction: 'each' });
   expect(applied.map((m) => m.name)).toEqual(ds.migrations.map((m) => m.name));
-  expect(await tables()).toEqual(expect.arrayContaining(['organisation', 'code_entry', 'reference_data_version']));
+  expect(await tables()).toEqual(
+    expect.arrayContaining([
+      'organisation',
+      'code_entry',
+      'reference_data_version',
+      'person',
+      'person_link',
+    ]),
+  );
   expect(await ds.showMigrations()).toBe(false);
 
-  for (let i = 0; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
+  for (let i = 0; i < ds.migrations.length; i++)
+    await ds.undoLastMigration({ transaction: 'each' });
   expect(await tables()).toEqual([]);
+  const schemas = await ds.query<{ n: string }[]>(
+    `SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name IN ('socialtjanst', 'jobbtorg', 'sfi', 'arbetsformedlingen')`,
+  );
+  expect(schemas[0].n).toBe('0');
   expect(await ds.showMigrations()).toBe(true);
 
   await ds.runMigrations({ transaction: 'each' });
-  expect(await tables()).toEqual(expect.arrayContaining(['organisation', 'code_entry', 'reference_data_version']));
+  expect(await tables()).toEqual(
+    expect.arrayContaining([
+      'organisation',
+      'code_entry',
+      'reference_data_version',
+      'person',
+      'person_link',
+    ]),
+  );
 });
 
 test('running migrations twice applies nothing the second time', async () => {

@@ -10,7 +10,9 @@ let ds: DataSource;
 beforeAll(async () => {
   ds = createDataSource({ kind: 'pglite', dataDir: undefined });
   await ds.initialize();
-  await ds.query('CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL, flag boolean, d date, big int8)');
+  await ds.query(
+    'CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL, flag boolean, d date, big int8)',
+  );
 });
 
 afterAll(async () => {
@@ -51,9 +53,19 @@ test('a transaction does not capture statements of concurrent work', async () =>
 
 test('UPDATE reports affected rows, so compare-and-set can detect a lost race', async () => {
   await ds.query('INSERT INTO t (id, v) VALUES (1, 1), (2, 1), (3, 2)');
-  const result = await ds.createQueryBuilder().update('t').set({ v: 5 }).where('v = :v', { v: 1 }).execute();
+  const result = await ds
+    .createQueryBuilder()
+    .update('t')
+    .set({ v: 5 })
+    .where('v = :v', { v: 1 })
+    .execute();
   expect(result.affected).toBe(2);
-  const none = await ds.createQueryBuilder().update('t').set({ v: 6 }).where('v = :v', { v: 99 }).execute();
+  const none = await ds
+    .createQueryBuilder()
+    .update('t')
+    .set({ v: 6 })
+    .where('v = :v', { v: 99 })
+    .execute();
   expect(none.affected).toBe(0);
 });
 
@@ -65,9 +77,13 @@ test('values come back as pg returns them: int8 as string, date as YYYY-MM-DD, b
     '2026-06-05',
     '9007199254740993',
   ]);
-  const [row] = await ds.query<{ flag: boolean; d: string; big: string }[]>('SELECT flag, d, big FROM t');
+  const [row] = await ds.query<{ flag: boolean; d: string; big: string }[]>(
+    'SELECT flag, d, big FROM t',
+  );
   expect(row).toEqual({ flag: true, d: '2026-06-05', big: '9007199254740993' });
-  const [falsy] = await ds.query<{ n: string }[]>('SELECT count(*) AS n FROM t WHERE flag = $1', [false]);
+  const [falsy] = await ds.query<{ n: string }[]>('SELECT count(*) AS n FROM t WHERE flag = $1', [
+    false,
+  ]);
   expect(falsy.n).toBe('0');
 });
 

@@ -27,19 +27,25 @@ afterAll(async () => {
 
 test('first load writes everything; an unchanged file is not written again', async () => {
   const files = bundledReferenceFiles();
-  expect(await loadReferenceData(ds, files)).toEqual({ organisations: 'loaded', codeLists: 'loaded' });
-  expect(await loadReferenceData(ds, files)).toEqual({ organisations: 'unchanged', codeLists: 'unchanged' });
+  expect(await loadReferenceData(ds, files)).toEqual({
+    organisations: 'loaded',
+    codeLists: 'loaded',
+  });
+  expect(await loadReferenceData(ds, files)).toEqual({
+    organisations: 'unchanged',
+    codeLists: 'unchanged',
+  });
 
   const ref = await ReferenceService.fromDatabase(ds);
   expect(ref.organisations('DISTRICT')).toHaveLength(13);
   expect(ref.organisations('JOB_CENTRE')).toHaveLength(5);
   expect(ref.organisation('skarholmen')?.defaultJobCentreId).toBe('jobbtorg-sydvast');
-  expect(ref.districtsServedBy('jobbtorg-innerstaden').map((d) => d.id).sort()).toEqual([
-    'kungsholmen',
-    'norrmalm',
-    'ostermalm',
-    'sodermalm',
-  ]);
+  expect(
+    ref
+      .districtsServedBy('jobbtorg-innerstaden')
+      .map((d) => d.id)
+      .sort(),
+  ).toEqual(['kungsholmen', 'norrmalm', 'ostermalm', 'sodermalm']);
   expect(ref.codeList('supportBarrier')[0]).toEqual({
     list: 'supportBarrier',
     code: '01',
@@ -59,7 +65,10 @@ test('a newer file retires dropped entries (kept for old records) and updates la
   orgs.version = 'test-next';
   orgs.organisations = orgs.organisations.filter((o) => o.id !== 'sfi-kista');
 
-  const result = await loadReferenceData(ds, { organisations: parseOrganisations(orgs), codeLists: parseCodeLists(lists) });
+  const result = await loadReferenceData(ds, {
+    organisations: parseOrganisations(orgs),
+    codeLists: parseCodeLists(lists),
+  });
   expect(result).toEqual({ organisations: 'loaded', codeLists: 'loaded' });
 
   const ref = await ReferenceService.fromDatabase(ds);
@@ -80,7 +89,10 @@ test('concurrent loads (several instances starting) leave one consistent result'
   const lists = structuredClone(bundledReferenceFiles().codeLists.data);
   lists.version = 'concurrent';
   lists.lists.sfiGrade.codes = lists.lists.sfiGrade.codes.slice(0, 3);
-  const files = { organisations: bundledReferenceFiles().organisations, codeLists: parseCodeLists(lists) };
+  const files = {
+    organisations: bundledReferenceFiles().organisations,
+    codeLists: parseCodeLists(lists),
+  };
   const results = await Promise.all([1, 2, 3].map(() => loadReferenceData(ds, files)));
   expect(results.filter((r) => r.codeLists === 'loaded')).toHaveLength(1);
   const ref = await ReferenceService.fromDatabase(ds);
