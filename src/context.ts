@@ -1,14 +1,20 @@
 /**
  * The per-operation context. Built fresh for every HTTP request and every graphql-ws
- * operation: nothing per-request is ever shared between operations.
+ * operation: nothing per-request (viewer, DataLoaders) is ever shared between operations.
  */
-import type { Logger } from './observability/logger';
 import type { Viewer } from './auth/viewer';
+import type { Connectors } from './connectors/types';
+import type { Logger } from './observability/logger';
+import type { PersonDirectory } from './services/person-directory';
+import { PersonService } from './services/person-service';
 import type { ReferenceService } from './services/reference-service';
+import { SourceReader } from './services/source-reader';
 
 /** Long-lived services, built once at start and shared by all operations. */
 export interface Services {
   reference: ReferenceService;
+  personDirectory: PersonDirectory;
+  connectors: Connectors;
 }
 
 export interface Context {
@@ -17,6 +23,10 @@ export interface Context {
   services: Services;
   /** Child logger carrying the request id. */
   logger: Logger;
+  /** Persons for this viewer, batched per request. */
+  persons: PersonService;
+  /** The four sources, batched per request. */
+  sources: SourceReader;
 }
 
 export function createContext(
@@ -25,5 +35,21 @@ export function createContext(
   requestId: string,
   logger: Logger,
 ): Context {
-  return { requestId, viewer, services, logger: logger.child({ requestId }) };
+  const log = logger.child({ requestId });
+  const requestedBy =
+    viewer.kind === 'authenticated'
+      ? { sub: viewer.sub, organisationId: viewer.orgId }
+      : { sub: 'anonymous', organisationId: 'none' };
+  return {
+    requestId,
+    viewer,
+    services,
+    logger: log,
+    persons: new PersonService(services.personDirectory, services.reference, viewer),
+    sources: new SourceReader(
+      services.connectors,
+      { purpose: 'person-graph', correlationId: requestId, requestedBy },
+      log,
+    ),
+  };
 }

@@ -14,6 +14,8 @@ import express from 'express';
 import type { DataSource } from 'typeorm';
 import { createAuthenticator } from './auth/authenticate';
 import { createJwtVerifier } from './auth/jwt-verifier';
+import { createEmbeddedConnectors } from './connectors';
+import type { Connectors } from './connectors/types';
 import type { Config } from './config';
 import { createContext, type Context, type Services } from './context';
 import { createDataSource, type DataSourceOptions } from './db/data-source';
@@ -26,6 +28,7 @@ import { createMetrics, type Metrics } from './observability/metrics';
 import { loadReferenceData } from './reference/load-reference-data';
 import { bundledReferenceFiles } from './reference/reference-files';
 import { buildHubSchema } from './schema';
+import { PersonDirectory } from './services/person-directory';
 import { ReferenceService } from './services/reference-service';
 import { attachGraphQLWebSocket } from './ws-server';
 
@@ -36,6 +39,8 @@ export type HubState = 'created' | 'starting' | 'running' | 'stopping' | 'stoppe
 export interface HubOptions {
   logger?: Logger;
   dataSourceOptions?: DataSourceOptions;
+  /** Replaces the embedded connectors (tests inject failing ones). */
+  connectors?: (ds: DataSource) => Connectors;
 }
 
 export class Hub {
@@ -89,7 +94,11 @@ export class Hub {
     logger.info(loaded, 'reference data checked');
 
     const reference = await ReferenceService.fromDatabase(this.ds);
-    const services: Services = { reference };
+    const services: Services = {
+      reference,
+      personDirectory: new PersonDirectory(this.ds),
+      connectors: (this.options.connectors ?? createEmbeddedConnectors)(this.ds),
+    };
     const authenticate = createAuthenticator(createJwtVerifier(config.auth), reference);
     const schema = buildHubSchema();
 

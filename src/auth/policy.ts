@@ -32,6 +32,66 @@ export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set([
   'Query.codeListNames',
 ]);
 
+/** How an organisation relates to a person (rows of `person_link`). */
+export const LINK_RELATIONS = [
+  'ASSISTANCE_CASE',
+  'REFERRAL',
+  'JOB_CENTRE_ENROLMENT',
+  'SFI_ENROLMENT',
+  'EMPLOYMENT_SERVICE',
+] as const;
+export type LinkRelation = (typeof LINK_RELATIONS)[number];
+
+/**
+ * Which persons a role sees: those its own organisation has an active relation of these
+ * kinds to. A district sees its residents with an assistance case; a job centre the persons
+ * referred or enrolled there; an SFI provider its students; an AF office its job seekers.
+ * Partner systems, analysts, the data protection officer and admins see no person
+ * (events, aggregates and the access log are their views).
+ */
+const PERSON_RELATIONS_BY_ROLE: Record<Role, readonly LinkRelation[]> = {
+  [Role.DISTRICT_CASEWORKER]: ['ASSISTANCE_CASE'],
+  [Role.JOB_CENTRE_COACH]: ['REFERRAL', 'JOB_CENTRE_ENROLMENT'],
+  [Role.SFI_ADMINISTRATOR]: ['SFI_ENROLMENT'],
+  [Role.EMPLOYMENT_SERVICE_OFFICER]: ['EMPLOYMENT_SERVICE'],
+  [Role.PARTNER_SYSTEM]: [],
+  [Role.ANALYST]: [],
+  [Role.DATA_PROTECTION_OFFICER]: [],
+  [Role.ADMIN]: [],
+};
+
+export type PersonScope =
+  { kind: 'none' } | { kind: 'linked'; organisationId: string; relations: readonly LinkRelation[] };
+
+export function personScope(viewer: Viewer): PersonScope {
+  if (viewer.kind !== 'authenticated') return { kind: 'none' };
+  const relations = PERSON_RELATIONS_BY_ROLE[viewer.role];
+  return relations.length
+    ? { kind: 'linked', organisationId: viewer.orgId, relations }
+    : { kind: 'none' };
+}
+
+/**
+ * Protected identity (skyddad folkbokföring): name, personnummer and district never leave
+ * the owning district.
+ */
+export function maySeeIdentity(
+  viewer: Viewer,
+  person: { protectedIdentity: boolean; homeDistrictId: string | null },
+): boolean {
+  if (!person.protectedIdentity) return true;
+  return viewer.kind === 'authenticated' && viewer.orgId === person.homeDistrictId;
+}
+
+/** Assistance amounts stay with the district that decided them. */
+export function maySeeAssistanceAmounts(viewer: Viewer, districtId: string): boolean {
+  return (
+    viewer.kind === 'authenticated' &&
+    viewer.role === Role.DISTRICT_CASEWORKER &&
+    viewer.orgId === districtId
+  );
+}
+
 export type Decision =
   { allowed: true } | { allowed: false; reason: 'UNAUTHENTICATED' | 'FORBIDDEN' };
 

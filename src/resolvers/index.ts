@@ -1,7 +1,33 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { PersonConnectionResolver, PersonResolver } from './person-resolver';
 import { ReferenceResolver } from './reference-resolver';
+import {
+  AssistanceDecisionResolver,
+  EmploymentServiceStatusResolver,
+  EnrolmentClosureResolver,
+  FinancialAidCaseResolver,
+  InterruptionResolver,
+  InterventionResolver,
+  JobCentreEnrolmentResolver,
+  ProgrammeAssignmentResolver,
+  SfiEnrolmentResolver,
+} from './source-resolvers';
 import { ViewerResolver } from './viewer-resolver';
 
 /** Every resolver class of the schema. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [ViewerResolver, ReferenceResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  ViewerResolver,
+  ReferenceResolver,
+  PersonResolver,
+  PersonConnectionResolver,
+  FinancialAidCaseResolver,
+  AssistanceDecisionResolver,
+  JobCentreEnrolmentResolver,
+  InterventionResolver,
+  InterruptionResolver,
+  EnrolmentClosureResolver,
+  SfiEnrolmentResolver,
+  EmploymentServiceStatusResolver,
+  ProgrammeAssignmentResolver,
+];

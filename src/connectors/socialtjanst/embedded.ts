@@ -1,0 +1,58 @@
+import type { DataSource } from 'typeorm';
+import type { FinancialAidCaseRecord, SourceConnector } from '../types';
+
+interface Row {
+  id: string;
+  person_id: string;
+  district_id: string;
+  caseworker: string;
+  status: FinancialAidCaseRecord['status'];
+  period_start: string;
+  period_end: string | null;
+  support_barrier: string;
+  target_group: string | null;
+  decisions: FinancialAidCaseRecord['decisions'];
+}
+
+/**
+ * The district case system's stand-in (schema `socialtjanst`). One statement per batch:
+ * per person the active case (else the latest), with its last decisions as JSON.
+ */
+export class EmbeddedSocialtjanst implements SourceConnector<FinancialAidCaseRecord> {
+  readonly source = 'socialtjanst' as const;
+
+  constructor(private readonly ds: DataSource) {}
+
+  async loadByPersonIds(
+    personIds: readonly string[],
+  ): Promise<Map<string, FinancialAidCaseRecord>> {
+    const rows = await this.ds.query<Row[]>(
+      `SELECT DISTINCT ON (c.person_id)
+              c.id, c.person_id, c.district_id, c.caseworker, c.status, c.period_start, c.period_end,
+              c.support_barrier, c.target_group,
+              COALESCE((SELECT json_agg(json_build_object('month', d.month, 'outcome', d.outcome,
+                                                          'amount', d.amount::text) ORDER BY d.month DESC)
+                          FROM socialtjanst.decision d WHERE d.case_id = c.id), '[]') AS decisions
+         FROM socialtjanst.assistance_case c
+        WHERE c.person_id = ANY($1::uuid[])
+        ORDER BY c.person_id, (c.status = 'ACTIVE') DESC, c.period_start DESC`,
+      [personIds],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.person_id,
+        {
+          caseId: r.id,
+          districtId: r.district_id,
+          caseworker: r.caseworker,
+          status: r.status,
+          periodStart: r.period_start,
+          periodEnd: r.period_end,
+          supportBarrier: r.support_barrier,
+          targetGroup: r.target_group,
+          decisions: r.decisions,
+        },
+      ]),
+    );
+  }
+}

@@ -1,0 +1,165 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { maySeeIdentity } from '../auth/policy';
+import type {
+  EmploymentServiceStatusRecord,
+  FinancialAidCaseRecord,
+  JobCentreEnrolmentRecord,
+  SfiEnrolmentRecord,
+} from '../connectors/types';
+import type { Context } from '../context';
+import type { PersonRecord } from '../services/person-directory';
+import { encodePersonCursor, type PersonPage } from '../services/person-service';
+import type { OrganisationRecord } from '../services/reference-service';
+import { EmploymentServiceStatus } from './types/employment-service';
+import { FinancialAidCase } from './types/financial-aid';
+import { JobCentreEnrolment } from './types/job-centre';
+import { Organisation } from './types/organisation';
+import { Person, PersonConnection, PersonFilter } from './types/person';
+import { SfiEnrolment } from './types/sfi';
+
+/** What the FinancialAidCase resolvers receive: the source record plus its person. */
+export type FinancialAidCaseView = FinancialAidCaseRecord & { person: PersonRecord };
+
+@Resolver(() => Person)
+export class PersonResolver {
+  @Query(() => Person, {
+    nullable: true,
+    description: 'A person by id; null when unknown or not visible to the viewer',
+  })
+  person(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PersonRecord | null> {
+    return ctx.persons.person(id);
+  }
+
+  @Query(() => Person, {
+    nullable: true,
+    description:
+      'A person by personnummer (12 digits, YYYYMMDDNNNC; the check digit is validated); null when unknown or not visible',
+  })
+  personByPersonnummer(
+    @Arg('personnummer') personnummer: string,
+    @Ctx() ctx: Context,
+  ): Promise<PersonRecord | null> {
+    return ctx.persons.personByPersonnummer(personnummer);
+  }
+
+  @Query(() => PersonConnection, {
+    description:
+      "Persons the viewer's organisation has a relation to (a district: residents with an active assistance case; a job centre: persons referred or enrolled there; an SFI provider: its students; an AF office: its job seekers), ordered by id",
+  })
+  async persons(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => PersonFilter, { nullable: true }) filter?: PersonFilter | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0–100 (default 20)' })
+    first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<PersonConnectionValue> {
+    return toConnection(await ctx.persons.persons(filter ?? {}, first, after));
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Personnummer, 12 digits; null when withheld (protected identity)',
+  })
+  personnummer(@Root() p: PersonRecord, @Ctx() ctx: Context): string | null {
+    return maySeeIdentity(ctx.viewer, p) ? p.personnummer : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Förnamn; null when withheld' })
+  givenName(@Root() p: PersonRecord, @Ctx() ctx: Context): string | null {
+    return maySeeIdentity(ctx.viewer, p) ? p.givenName : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Efternamn; null when withheld' })
+  familyName(@Root() p: PersonRecord, @Ctx() ctx: Context): string | null {
+    return maySeeIdentity(ctx.viewer, p) ? p.familyName : null;
+  }
+
+  @FieldResolver(() => Organisation, {
+    nullable: true,
+    description: 'Folkbokföringsdistrikt: the district the person lives in; null when withheld',
+  })
+  homeDistrict(@Root() p: PersonRecord, @Ctx() ctx: Context): OrganisationRecord | null {
+    if (!p.homeDistrictId || !maySeeIdentity(ctx.viewer, p)) return null;
+    return ctx.services.reference.organisation(p.homeDistrictId) ?? null;
+  }
+
+  @FieldResolver(() => FinancialAidCase, {
+    nullable: true,
+    description: 'Försörjningsstöd: the district case (source socialtjanst)',
+  })
+  async financialAid(
+    @Root() p: PersonRecord,
+    @Ctx() ctx: Context,
+  ): Promise<FinancialAidCaseView | null> {
+    const record = await ctx.sources.load('socialtjanst', p.id);
+    return record ? { ...record, person: p } : null;
+  }
+
+  @FieldResolver(() => JobCentreEnrolment, {
+    nullable: true,
+    description: 'Jobbtorg enrolment (source jobbtorg)',
+  })
+  jobCentre(
+    @Root() p: PersonRecord,
+    @Ctx() ctx: Context,
+  ): Promise<JobCentreEnrolmentRecord | null> {
+    return ctx.sources.load('jobbtorg', p.id);
+  }
+
+  @FieldResolver(() => [SfiEnrolment], {
+    nullable: true,
+    description: 'SFI enrolments, latest first (source sfi)',
+  })
+  async sfi(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<SfiEnrolmentRecord[] | null> {
+    const record = await ctx.sources.load('sfi', p.id);
+    return record ?? [];
+  }
+
+  @FieldResolver(() => EmploymentServiceStatus, {
+    nullable: true,
+    description:
+      'Arbetsförmedlingen status; null when the person is not known to AF (source arbetsformedlingen)',
+  })
+  employmentService(
+    @Root() p: PersonRecord,
+    @Ctx() ctx: Context,
+  ): Promise<EmploymentServiceStatusRecord | null> {
+    return ctx.sources.load('arbetsformedlingen', p.id);
+  }
+}
+
+/** What persons() returns: the page in Relay shape, with the count deferred. */
+export interface PersonConnectionValue {
+  edges: { cursor: string; node: PersonRecord }[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  count: () => Promise<number>;
+}
+
+function toConnection(page: PersonPage): PersonConnectionValue {
+  const edges = page.persons.map((p) => ({ cursor: encodePersonCursor(p.id), node: p }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    count: page.totalCount,
+  };
+}
+
+@Resolver(() => PersonConnection)
+export class PersonConnectionResolver {
+  @FieldResolver(() => Int, {
+    description: 'All persons matching the filter (counted only when asked for)',
+  })
+  totalCount(@Root() connection: PersonConnectionValue): Promise<number> {
+    return connection.count();
+  }
+}
