@@ -18,7 +18,7 @@ import { Person, PersonConnection, PersonFilter } from './types/person';
 import { SfiEnrolment } from './types/sfi';
 
 /** What the FinancialAidCase resolvers receive: the source record plus its person. */
-export type FinancialAidCaseView = FinancialAidCaseRecord & { person: PersonRecord };
+export type FinancialAidCaseView = FinancialAidCaseRecord & { person: PersonRecord; active: boolean };
 
 @Resolver(() => Person)
 export class PersonResolver {
@@ -92,7 +92,7 @@ export class PersonResolver {
     @Ctx() ctx: Context,
   ): Promise<FinancialAidCaseView | null> {
     const record = await ctx.sources.load('socialtjanst', p.id);
-    return record ? { ...record, person: p } : null;
+    return record ? { ...record, person: p, active: record.status === 'ACTIVE' } : null;
   }
 
   @FieldResolver(() => JobCentreEnrolment, {
@@ -112,7 +112,9 @@ export class PersonResolver {
   })
   async sfi(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<SfiEnrolmentRecord[] | null> {
     const record = await ctx.sources.load('sfi', p.id);
-    return record ?? [];
+    if (record) return record;
+    // No record means no enrolments, unless the source failed: then it is unknown.
+    return ctx.sources.failed('sfi') ? null : [];
   }
 
   @FieldResolver(() => EmploymentServiceStatus, {

@@ -42,6 +42,11 @@ export class SourceReader {
     }
   }
 
+  /** True once the source failed in this request (its fields are unknown, not empty). */
+  failed(source: SourceName): boolean {
+    return this.reported.has(source);
+  }
+
   private loader(source: SourceName): DataLoader<string, unknown> {
     let loader = this.loaders.get(source);
     if (!loader) {

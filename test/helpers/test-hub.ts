@@ -5,7 +5,7 @@
 import { loadConfig, type Config } from '../../src/config';
 import type { DataSourceOptions } from '../../src/db/data-source';
 import { createLogger } from '../../src/observability/logger';
-import { Hub } from '../../src/server';
+import { Hub, type HubOptions } from '../../src/server';
 import { makeToken, type TokenRequest } from '../../scripts/token';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -51,10 +51,15 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
 export async function startTestHub(
   env: Record<string, string> = {},
   dataSourceOptions?: DataSourceOptions,
+  connectors?: HubOptions['connectors'],
 ): Promise<TestHub> {
   const db = await createTestDatabase();
   const config = testConfig(db, env);
-  const hub = new Hub(config, { logger: createLogger(config.logLevel), dataSourceOptions });
+  const hub = new Hub(config, {
+    logger: createLogger(config.logLevel),
+    dataSourceOptions,
+    connectors,
+  });
   await hub.start();
   const url = hub.url;
   return {
