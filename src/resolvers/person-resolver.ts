@@ -18,7 +18,10 @@ import { Person, PersonConnection, PersonFilter } from './types/person';
 import { SfiEnrolment } from './types/sfi';
 
 /** What the FinancialAidCase resolvers receive: the source record plus its person. */
-export type FinancialAidCaseView = FinancialAidCaseRecord & { person: PersonRecord; active: boolean };
+export type FinancialAidCaseView = FinancialAidCaseRecord & {
+  person: PersonRecord;
+  active: boolean;
+};
 
 @Resolver(() => Person)
 export class PersonResolver {
