@@ -1,11 +1,13 @@
 /**
- * A GraphQL POST sent in two halves over a raw socket, so a test can hold a request
- * "in flight" (headers and half the body sent) while the server shuts down.
+ * A GraphQL POST held "in flight" over a raw socket: the headers go first with
+ * `Expect: 100-continue`, and the server's `100 Continue` proves it has parsed them and
+ * dispatched the request; then half the body. `finish()` sends the rest. A test can shut
+ * the server down in between and check that the request still completes.
  */
 import net from 'node:net';
 
 export interface HeldRequest {
-  /** Sends the rest of the body and resolves with the raw HTTP response text. */
+  /** Sends the rest of the body and resolves with the final HTTP response text. */
   finish(): Promise<string>;
 }
 
@@ -19,20 +21,32 @@ export async function holdGraphQLRequest(baseUrl: string, query: string): Promis
     socket.once('error', reject);
   });
   let response = '';
-  socket.on('data', (chunk) => (response += chunk.toString('utf8')));
+  let onData: (() => void) | undefined;
+  socket.on('data', (chunk) => {
+    response += chunk.toString('utf8');
+    onData?.();
+  });
   const ended = new Promise<void>((resolve) => {
     socket.once('end', resolve);
     socket.once('close', resolve);
   });
+  const continued = new Promise<void>((resolve) => {
+    onData = () => {
+      if (response.includes('100 Continue')) resolve();
+    };
+  });
   socket.write(
     `POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
+      `Content-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
   );
+  await continued;
+  socket.write(body.slice(0, half));
   return {
     async finish() {
       socket.write(body.slice(half));
       await ended;
-      return response;
+      // Drop the interim 100 Continue: callers see the final response.
+      return response.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, '');
     },
   };
 }
