@@ -42,6 +42,8 @@ const schema = z.object({
   AUTH_CLOCK_TOLERANCE_S: int(0, 300).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: int(0, 120000).default(10000),
+  DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
+  DEMO_PERSONS: int(0, 1_000_000).default(2000),
 });
 
 type Env = z.infer<typeof schema>;
@@ -69,6 +71,11 @@ export interface Config {
   };
   logLevel: Env['LOG_LEVEL'];
   shutdownGraceMs: number;
+  /**
+   * Synthetic demo persons written at start into an empty database: `auto` only for the
+   * embedded database (so `npm start` shows something), `on` for any database, `off` never.
+   */
+  demoData: { mode: Env['DEMO_DATA']; persons: number };
 }
 
 export class ConfigError extends Error {
@@ -120,5 +127,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    demoData: { mode: e.DEMO_DATA, persons: e.DEMO_PERSONS },
   };
 }

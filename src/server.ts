@@ -28,6 +28,7 @@ import { createMetrics, type Metrics } from './observability/metrics';
 import { loadReferenceData } from './reference/load-reference-data';
 import { bundledReferenceFiles } from './reference/reference-files';
 import { buildHubSchema } from './schema';
+import { hasPersons, seedDatabase } from './seed/write';
 import { PersonDirectory } from './services/person-directory';
 import { ReferenceService } from './services/reference-service';
 import { attachGraphQLWebSocket } from './ws-server';
@@ -92,6 +93,8 @@ export class Hub {
     }
     const loaded = await loadReferenceData(this.ds, bundledReferenceFiles());
     logger.info(loaded, 'reference data checked');
+
+    await this.seedDemoDataIfEmpty(this.ds);
 
     const reference = await ReferenceService.fromDatabase(this.ds);
     const services: Services = {
@@ -186,6 +189,16 @@ export class Hub {
     });
     this.state = 'running';
     logger.info({ url: this.url }, 'samverkan-hub listening');
+  }
+
+  /** DEMO_DATA: synthetic persons for an empty database, so a fresh `npm start` shows data. */
+  private async seedDemoDataIfEmpty(ds: DataSource): Promise<void> {
+    const { mode, persons } = this.config.demoData;
+    const wanted = mode === 'on' || (mode === 'auto' && this.config.database.kind === 'pglite');
+    if (!wanted || persons === 0 || (await hasPersons(ds))) return;
+    this.logger.info({ persons }, 'empty database: writing the synthetic demo data set');
+    const result = await seedDatabase(ds, { persons });
+    this.logger.info({ persons: result.persons, ms: result.ms }, 'synthetic demo data written');
   }
 
   /** Ordered, idempotent shutdown. Safe to call in any state. */

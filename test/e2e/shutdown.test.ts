@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { makeToken } from '../../scripts/token';
 import { holdGraphQLRequest } from '../helpers/raw-http';
 import { startTestHub, TEST_SECRET } from '../helpers/test-hub';
 
@@ -65,6 +66,7 @@ async function startProcess(dataDir: string): Promise<Proc> {
       LOG_LEVEL: 'info',
       AUTH_JWT_SECRET: TEST_SECRET,
       PGLITE_DATA_DIR: dataDir,
+      DEMO_PERSONS: '150',
     },
   });
   const lines: string[] = [];
@@ -97,12 +99,25 @@ describe('as a process', () => {
     expect(response).toContain('"skarholmen"');
     expect(await p.exited).toBe(0);
     expect(p.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+    // First start on an empty embedded database wrote the synthetic demo set.
+    expect(
+      p.lines.some((l) => l.includes('"persons":150') && l.includes('synthetic demo data written')),
+    ).toBe(true);
   }, 60000);
 
-  test('SIGINT stops it too; the embedded data persisted, so a restart applies nothing', async () => {
+  test('SIGINT stops it too; the embedded data persisted, so a restart applies and seeds nothing', async () => {
     const p = await startProcess(dataDir);
     expect(p.lines.some((l) => l.includes('migrations applied'))).toBe(false);
     expect(p.lines.some((l) => l.includes('"codeLists":"unchanged"'))).toBe(true);
+    expect(p.lines.some((l) => l.includes('demo data'))).toBe(false);
+    const token = await makeToken(TEST_SECRET, { role: 'DISTRICT_CASEWORKER', org: 'skarholmen' });
+    const res = await fetch(`${p.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ persons { totalCount } }' }),
+    });
+    const body = (await res.json()) as { data: { persons: { totalCount: number } } };
+    expect(body.data.persons.totalCount).toBeGreaterThan(0);
     p.child.kill('SIGINT');
     expect(await p.exited).toBe(0);
   }, 60000);

@@ -43,6 +43,7 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
     LOG_LEVEL: 'silent',
     AUTH_JWT_SECRET: TEST_SECRET,
     SHUTDOWN_GRACE_MS: '2000',
+    DEMO_DATA: 'off',
     ...env,
   });
   return { ...config, database: db.config };
