@@ -34,6 +34,7 @@ export function createAuthenticator(
       sub: claims.sub,
       role: claims.role,
       orgId: org.id,
+      orgKind: org.kind,
       scopes: claims.scope,
       expiresAt: claims.exp,
     };

@@ -92,6 +92,54 @@ export function maySeeAssistanceAmounts(viewer: Viewer, districtId: string): boo
   );
 }
 
+/**
+ * Which referrals (and their events) a viewer's organisation is party to: the referring
+ * district and the receiving job centre. Caseworkers, coaches and partner systems of a
+ * district or job centre see their own; partner systems of city-wide organisations (the
+ * district case system, the statistics service) and admins see all; others none.
+ */
+export type ReferralScope =
+  { kind: 'none' } | { kind: 'all' } | { kind: 'party'; organisationId: string };
+
+export function referralScope(viewer: Viewer): ReferralScope {
+  if (viewer.kind !== 'authenticated') return { kind: 'none' };
+  switch (viewer.role) {
+    case Role.DISTRICT_CASEWORKER:
+    case Role.JOB_CENTRE_COACH:
+      return { kind: 'party', organisationId: viewer.orgId };
+    case Role.PARTNER_SYSTEM:
+      return viewer.orgKind === 'DISTRICT' || viewer.orgKind === 'JOB_CENTRE'
+        ? { kind: 'party', organisationId: viewer.orgId }
+        : { kind: 'all' };
+    case Role.ADMIN:
+      return { kind: 'all' };
+    default:
+      return { kind: 'none' };
+  }
+}
+
+/** Which side of a referral the viewer acts for in a workflow step, if any. */
+export function referralParty(
+  viewer: Viewer,
+  referral: { fromDistrictId: string; toJobCentreId: string },
+): 'DISTRICT' | 'JOB_CENTRE' | null {
+  if (viewer.kind !== 'authenticated') return null;
+  if (viewer.role === Role.DISTRICT_CASEWORKER && viewer.orgId === referral.fromDistrictId)
+    return 'DISTRICT';
+  if (viewer.role === Role.JOB_CENTRE_COACH && viewer.orgId === referral.toJobCentreId)
+    return 'JOB_CENTRE';
+  return null;
+}
+
+export function inReferralScope(
+  scope: ReferralScope,
+  r: { districtId: string; jobCentreId: string },
+): boolean {
+  if (scope.kind === 'all') return true;
+  if (scope.kind === 'none') return false;
+  return r.districtId === scope.organisationId || r.jobCentreId === scope.organisationId;
+}
+
 export type Decision =
   { allowed: true } | { allowed: false; reason: 'UNAUTHENTICATED' | 'FORBIDDEN' };
 

@@ -1,3 +1,4 @@
+import type { OrganisationKindName } from '../reference/reference-files';
 import type { Role } from './roles';
 
 /** Who is asking: the verified claims of a token, or nobody. */
@@ -8,6 +9,8 @@ export interface AuthenticatedViewer {
   sub: string;
   role: Role;
   orgId: string;
+  /** Kind of that organisation (district, job centre, …), from the reference data. */
+  orgKind: OrganisationKindName;
   scopes: string[];
   /** Token expiry (epoch seconds); open subscriptions end then. */
   expiresAt: number;

@@ -34,6 +34,11 @@ test('up creates the schema, down removes it, up again restores it', async () =>
       'reference_data_version',
       'person',
       'person_link',
+      'referral',
+      'job_plan',
+      'event',
+      'event_sequence',
+      'idempotency_key',
     ]),
   );
   expect(await ds.showMigrations()).toBe(false);
@@ -55,6 +60,11 @@ test('up creates the schema, down removes it, up again restores it', async () =>
       'reference_data_version',
       'person',
       'person_link',
+      'referral',
+      'job_plan',
+      'event',
+      'event_sequence',
+      'idempotency_key',
     ]),
   );
 });

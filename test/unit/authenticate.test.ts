@@ -244,6 +244,7 @@ describe('createAuthenticator', () => {
       sub: 'handlaggare-7',
       role: Role.DISTRICT_CASEWORKER,
       orgId: 'skarholmen',
+      orgKind: 'DISTRICT',
       scopes: ['purpose:referral'],
       expiresAt: exp,
     });

@@ -13,6 +13,7 @@ const viewer: AuthenticatedViewer = {
   sub: 'user-1',
   role: Role.JOB_CENTRE_COACH,
   orgId: 'jobbtorg-sydvast',
+  orgKind: 'JOB_CENTRE',
   scopes: [],
   expiresAt: Math.floor(Date.now() / 1000) + 600,
 };

@@ -1,0 +1,89 @@
+/**
+ * Reads the event log in position order, restricted to a referral scope and a filter.
+ * Used by `events` (replay), by subscriptions catching up, and by the dispatcher.
+ */
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ReferralScope } from '../auth/policy';
+import type { EventFilterInput, ReferralEventType, StoredEvent } from './event-types';
+
+interface Row {
+  position: string;
+  id: string;
+  type: ReferralEventType;
+  occurred_at: Date;
+  referral_id: string;
+  person_id: string;
+  district_id: string;
+  job_centre_id: string;
+  actor_sub: string | null;
+  actor_org: string | null;
+  payload: Record<string, unknown>;
+}
+
+export function toStoredEvent(r: Row): StoredEvent {
+  return {
+    position: String(r.position),
+    id: r.id,
+    type: r.type,
+    occurredAt: r.occurred_at,
+    referralId: r.referral_id,
+    personId: r.person_id,
+    districtId: r.district_id,
+    jobCentreId: r.job_centre_id,
+    actorSub: r.actor_sub,
+    actorOrg: r.actor_org,
+    payload: r.payload,
+  };
+}
+
+export interface ReadOptions {
+  afterPosition: string;
+  limit: number;
+  filter?: EventFilterInput;
+  scope: ReferralScope;
+}
+
+export async function readEvents(
+  db: DataSource | EntityManager,
+  o: ReadOptions,
+): Promise<StoredEvent[]> {
+  if (o.scope.kind === 'none') return [];
+  const params: unknown[] = [o.afterPosition, o.limit];
+  const where = ['position > $1::bigint'];
+  const p = (v: unknown): string => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (o.scope.kind === 'party') {
+    const org = p(o.scope.organisationId);
+    where.push(`(district_id = ${org} OR job_centre_id = ${org})`);
+  }
+  const f = o.filter ?? {};
+  if (f.types?.length) where.push(`type = ANY(${p(f.types)}::text[])`);
+  if (f.districtId) where.push(`district_id = ${p(f.districtId)}`);
+  if (f.jobCentreId) where.push(`job_centre_id = ${p(f.jobCentreId)}`);
+  if (f.referralId) where.push(`referral_id = ${p(f.referralId)}::uuid`);
+  const rows = await db.query<Row[]>(
+    `SELECT position, id, type, occurred_at, referral_id, person_id, district_id, job_centre_id, actor_sub, actor_org, payload
+       FROM event WHERE ${where.join(' AND ')} ORDER BY position LIMIT $2`,
+    params,
+  );
+  return rows.map(toStoredEvent);
+}
+
+/** The highest committed position (0 when the log is empty). */
+export async function headPosition(db: DataSource | EntityManager): Promise<string> {
+  const [row] = await db.query<{ head: string | null }[]>(
+    'SELECT max(position) AS head FROM event',
+  );
+  return String(row.head ?? '0');
+}
+
+export function matchesFilter(e: StoredEvent, f: EventFilterInput | undefined): boolean {
+  if (!f) return true;
+  if (f.types?.length && !f.types.includes(e.type)) return false;
+  if (f.districtId && e.districtId !== f.districtId) return false;
+  if (f.jobCentreId && e.jobCentreId !== f.jobCentreId) return false;
+  if (f.referralId && e.referralId !== f.referralId) return false;
+  return true;
+}
