@@ -42,6 +42,9 @@ const schema = z.object({
   AUTH_CLOCK_TOLERANCE_S: int(0, 300).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: int(0, 120000).default(10000),
+  EVENT_POLL_INTERVAL_MS: int(50, 60000).default(1000),
+  SUBSCRIBER_BUFFER_LIMIT: int(1, 1_000_000).default(1000),
+  JOB_GUARANTEE_CHECK_INTERVAL_S: int(1, 86400).default(60),
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   DEMO_PERSONS: int(0, 1_000_000).default(2000),
 });
@@ -76,6 +79,14 @@ export interface Config {
    * embedded database (so `npm start` shows something), `on` for any database, `off` never.
    */
   demoData: { mode: Env['DEMO_DATA']; persons: number };
+  events: {
+    /** Safety-net poll of the event log (NOTIFY is the fast path). */
+    pollIntervalMs: number;
+    /** Events a subscriber may have waiting before it is ended as too slow. */
+    subscriberBufferLimit: number;
+  };
+  /** How often the job-guarantee checker looks for missed plan deadlines. */
+  jobGuaranteeCheckIntervalS: number;
 }
 
 export class ConfigError extends Error {
@@ -128,5 +139,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     demoData: { mode: e.DEMO_DATA, persons: e.DEMO_PERSONS },
+    events: {
+      pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
+      subscriberBufferLimit: e.SUBSCRIBER_BUFFER_LIMIT,
+    },
+    jobGuaranteeCheckIntervalS: e.JOB_GUARANTEE_CHECK_INTERVAL_S,
   };
 }

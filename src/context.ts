@@ -5,7 +5,11 @@
 import type { Viewer } from './auth/viewer';
 import type { Connectors } from './connectors/types';
 import type { Logger } from './observability/logger';
+import type { DataSource } from 'typeorm';
+import type { EventDispatcher } from './events/dispatcher';
 import type { PersonDirectory } from './services/person-directory';
+import { ReferralReader } from './services/referral-reader';
+import type { ReferralService } from './services/referral-service';
 import { PersonService } from './services/person-service';
 import type { ReferenceService } from './services/reference-service';
 import { SourceReader } from './services/source-reader';
@@ -15,6 +19,11 @@ export interface Services {
   reference: ReferenceService;
   personDirectory: PersonDirectory;
   connectors: Connectors;
+  dataSource: DataSource;
+  referralService: ReferralService;
+  dispatcher: EventDispatcher;
+  /** Events a subscriber may have waiting before it is ended as too slow. */
+  subscriberBufferLimit: number;
 }
 
 export interface Context {
@@ -27,6 +36,8 @@ export interface Context {
   persons: PersonService;
   /** The four sources, batched per request. */
   sources: SourceReader;
+  /** Referrals for this viewer, batched per request. */
+  referrals: ReferralReader;
 }
 
 export function createContext(
@@ -51,5 +62,6 @@ export function createContext(
       { purpose: 'person-graph', correlationId: requestId, requestedBy },
       log,
     ),
+    referrals: new ReferralReader(services.dataSource, viewer),
   };
 }

@@ -4,13 +4,27 @@
  */
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchemaSync } from 'type-graphql';
+import { buildSchemaSync, type PubSub } from 'type-graphql';
 import { resolvers } from './resolvers';
 import { policyGuard } from './resolvers/middleware/policy-guard';
+
+/**
+ * type-graphql insists on a PubSub, but every subscription here has its own `subscribe`
+ * over the event log (replay + live), so topics are never used: fail loudly if one is.
+ */
+const noTopics: PubSub = {
+  publish: () => {
+    throw new Error('topic PubSub is not used: subscriptions read the event log');
+  },
+  subscribe: () => {
+    throw new Error('topic PubSub is not used: subscriptions read the event log');
+  },
+};
 
 export function buildHubSchema(): GraphQLSchema {
   return buildSchemaSync({
     resolvers,
+    pubSub: noTopics,
     globalMiddlewares: [policyGuard],
     // Input is validated by the services with errors that name the field (BAD_USER_INPUT).
     validate: false,

@@ -31,6 +31,11 @@ import { buildHubSchema } from './schema';
 import { hasPersons, seedDatabase } from './seed/write';
 import { PersonDirectory } from './services/person-directory';
 import { ReferenceService } from './services/reference-service';
+import { scheduleJobGuaranteeCheck } from './services/job-guarantee';
+import { ReferralService } from './services/referral-service';
+import { EventDispatcher } from './events/dispatcher';
+import { pgliteNotifications, postgresNotifications } from './events/notifications';
+import type { PGlite } from '@electric-sql/pglite';
 import { attachGraphQLWebSocket } from './ws-server';
 
 const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
@@ -52,6 +57,9 @@ export class Hub {
   private httpServer: http.Server | undefined;
   private apollo: ApolloServer<Context> | undefined;
   private stopping: Promise<void> | undefined;
+  private pglite: PGlite | undefined;
+  private dispatcher: EventDispatcher | undefined;
+  private stopJobGuarantee: (() => Promise<void>) | undefined;
 
   constructor(
     readonly config: Config,
@@ -84,7 +92,14 @@ export class Hub {
     if (config.auth.usingDevSecret)
       logger.warn('AUTH_JWT_SECRET is not set: using the development secret');
 
-    this.ds = createDataSource(config.database, this.options.dataSourceOptions);
+    const dsOptions = this.options.dataSourceOptions ?? {};
+    this.ds = createDataSource(config.database, {
+      ...dsOptions,
+      onPGliteOpen: (db) => {
+        this.pglite = db;
+        dsOptions.onPGliteOpen?.(db);
+      },
+    });
     await this.ds.initialize();
     if (config.migrationsRun) {
       const applied = await this.ds.runMigrations({ transaction: 'each' });
@@ -97,10 +112,31 @@ export class Hub {
     await this.seedDemoDataIfEmpty(this.ds);
 
     const reference = await ReferenceService.fromDatabase(this.ds);
+    const personDirectory = new PersonDirectory(this.ds);
+    const notifications =
+      config.database.kind === 'postgres'
+        ? postgresNotifications(config.database.url, logger)
+        : pgliteNotifications(() => this.pglite);
+    this.dispatcher = new EventDispatcher(
+      this.ds,
+      logger,
+      notifications,
+      config.events.pollIntervalMs,
+    );
+    await this.dispatcher.start();
+    this.stopJobGuarantee = scheduleJobGuaranteeCheck(
+      this.ds,
+      logger,
+      config.jobGuaranteeCheckIntervalS,
+    );
     const services: Services = {
       reference,
-      personDirectory: new PersonDirectory(this.ds),
+      personDirectory,
       connectors: (this.options.connectors ?? createEmbeddedConnectors)(this.ds),
+      dataSource: this.ds,
+      referralService: new ReferralService(this.ds, reference, personDirectory),
+      dispatcher: this.dispatcher,
+      subscriberBufferLimit: config.events.subscriberBufferLimit,
     };
     const authenticate = createAuthenticator(createJwtVerifier(config.auth), reference);
     const schema = buildHubSchema();
@@ -213,6 +249,8 @@ export class Hub {
     try {
       if (this.apollo) await this.apollo.stop();
       else if (this.httpServer?.listening) await new Promise((r) => this.httpServer?.close(r));
+      await this.stopJobGuarantee?.();
+      await this.dispatcher?.stop();
     } finally {
       if (this.ds?.isInitialized) await this.ds.destroy();
       this.state = 'stopped';

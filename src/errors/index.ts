@@ -7,4 +7,5 @@ export { ConflictError } from './conflict-error';
 export { InvalidTransitionError } from './invalid-transition-error';
 export { SourceUnavailableError } from './source-unavailable-error';
 export { QueryTooComplexError } from './query-too-complex-error';
+export { SubscriberTooSlowError } from './subscriber-too-slow-error';
 export { formatError } from './format-error';

@@ -1,5 +1,16 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { EventResolver } from './event-resolver';
 import { PersonConnectionResolver, PersonResolver } from './person-resolver';
+import { ReferralMutationResolver } from './referral-mutation-resolver';
+import {
+  ClosureResolver,
+  DeviationResolver,
+  JobPlanActivityResolver,
+  JobPlanResolver,
+  ReferralConnectionResolver,
+  ReferralResolver,
+  ReferralReturnResolver,
+} from './referral-resolver';
 import { ReferenceResolver } from './reference-resolver';
 import {
   AssistanceDecisionResolver,
@@ -30,4 +41,13 @@ export const resolvers: NonEmptyArray<Function> = [
   SfiEnrolmentResolver,
   EmploymentServiceStatusResolver,
   ProgrammeAssignmentResolver,
+  ReferralResolver,
+  ReferralConnectionResolver,
+  JobPlanResolver,
+  JobPlanActivityResolver,
+  DeviationResolver,
+  ReferralReturnResolver,
+  ClosureResolver,
+  ReferralMutationResolver,
+  EventResolver,
 ];

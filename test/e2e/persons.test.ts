@@ -23,7 +23,11 @@ let p: Record<
 let bulk: InsertedPerson[];
 
 beforeAll(async () => {
-  t = await startTestHub({}, { logger: sql });
+  t = await startTestHub(
+    // No background statements (event poll, job-guarantee check) while statements are counted.
+    { EVENT_POLL_INTERVAL_MS: '60000', JOB_GUARANTEE_CHECK_INTERVAL_S: '86400' },
+    { logger: sql },
+  );
   const ds = t.hub.dataSource;
   const [full, brommaOnly, moved, protectedP, hagersten, closedCase] = await insertPersons(ds, [
     fullSkarholmenPerson({ givenName: 'Amina', familyName: 'Full' }),

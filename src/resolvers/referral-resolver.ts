@@ -1,0 +1,228 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import type { PersonRecord } from '../services/person-directory';
+import { encodeReferralCursor } from '../services/referral-reader';
+import { referralLimits } from '../services/referral-service';
+import type { DeviationRecord, JobPlanRecord, ReferralRecord } from '../services/referral-store';
+import type { CodeRecord, OrganisationRecord } from '../services/reference-service';
+import type { StoredEvent } from '../events/event-types';
+import { codeOf } from './code-of';
+import { Code } from './types/code';
+import { Organisation } from './types/organisation';
+import { Person } from './types/person';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import {
+  Closure,
+  Deviation,
+  JobPlan,
+  JobPlanActivity as JobPlanActivityView,
+  Referral,
+  ReferralConnection,
+  ReferralEvent,
+  ReferralFilter,
+  ReferralReturn,
+} from './types/referral';
+
+interface ReferralConnectionValue {
+  edges: { cursor: string; node: ReferralRecord }[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  count: () => Promise<number>;
+}
+
+@Resolver(() => Referral)
+export class ReferralResolver {
+  @Query(() => Referral, {
+    nullable: true,
+    description: 'A referral the viewer’s organisation is party to; null otherwise',
+  })
+  referral(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ReferralRecord | null> {
+    return ctx.referrals.referral(id);
+  }
+
+  @Query(() => ReferralConnection, {
+    description: 'Referrals the viewer’s organisation is party to, newest first',
+  })
+  async referrals(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => ReferralFilter, { nullable: true }) filter?: ReferralFilter | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<ReferralConnectionValue> {
+    const page = await ctx.referrals.list(
+      {
+        status: (filter?.status as ReferralRecord['status'][] | null) ?? null,
+        districtId: filter?.districtId ?? null,
+        jobCentreId: filter?.jobCentreId ?? null,
+        personId: filter?.personId ?? null,
+      },
+      first,
+      after,
+    );
+    const edges = page.rows.map((r) => ({ cursor: encodeReferralCursor(r), node: r }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: false,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+      count: page.count,
+    };
+  }
+
+  @FieldResolver(() => Person, {
+    nullable: true,
+    description: 'The person, when the viewer may see them',
+  })
+  person(@Root() r: ReferralRecord, @Ctx() ctx: Context): Promise<PersonRecord | null> {
+    return ctx.persons.person(r.personId);
+  }
+
+  @FieldResolver(() => Organisation, { description: 'The referring district (stadsdel)' })
+  fromDistrict(@Root() r: ReferralRecord, @Ctx() ctx: Context): OrganisationRecord | undefined {
+    return ctx.services.reference.organisation(r.fromDistrictId);
+  }
+
+  @FieldResolver(() => Organisation, { description: 'The receiving job centre (Jobbtorg)' })
+  toJobCentre(@Root() r: ReferralRecord, @Ctx() ctx: Context): OrganisationRecord | undefined {
+    return ctx.services.reference.organisation(r.toJobCentreId);
+  }
+
+  @FieldResolver(() => Code, { description: 'Målgrupp' })
+  targetGroup(@Root() r: ReferralRecord, @Ctx() ctx: Context): CodeRecord | null {
+    return codeOf(ctx.services.reference, 'targetGroup', r.targetGroup);
+  }
+
+  @FieldResolver(() => Code, { description: 'Försörjningshinder' })
+  supportBarrier(@Root() r: ReferralRecord, @Ctx() ctx: Context): CodeRecord | null {
+    return codeOf(ctx.services.reference, 'supportBarrier', r.supportBarrier);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'True when no initial plan was submitted by planDeadline',
+  })
+  planDeadlineMissed(@Root() r: ReferralRecord): boolean {
+    return r.deadlineMissedAt !== null;
+  }
+
+  @FieldResolver(() => GraphQLLocalDate, {
+    nullable: true,
+    description: 'Until when the latest approved plan runs (at most 6 months per plan)',
+  })
+  async planValidUntil(@Root() r: ReferralRecord, @Ctx() ctx: Context): Promise<string | null> {
+    const approved = (await ctx.referrals.plans.load(r.id)).filter((p) => p.status === 'APPROVED');
+    return approved.length ? approved[approved.length - 1].validUntil : null;
+  }
+
+  @FieldResolver(() => GraphQLLocalDate, {
+    nullable: true,
+    description: 'Latest end of participation: 18 months at the job centres in all',
+  })
+  maxEndDate(@Root() r: ReferralRecord): string | null {
+    return referralLimits(r).maxEndDate;
+  }
+
+  @FieldResolver(() => [JobPlan])
+  plans(@Root() r: ReferralRecord, @Ctx() ctx: Context): Promise<JobPlanRecord[]> {
+    return ctx.referrals.plans.load(r.id);
+  }
+
+  @FieldResolver(() => [Deviation])
+  deviations(@Root() r: ReferralRecord, @Ctx() ctx: Context): Promise<DeviationRecord[]> {
+    return ctx.referrals.deviations.load(r.id);
+  }
+
+  @FieldResolver(() => ReferralReturn, { nullable: true, name: 'return' })
+  returnInfo(@Root() r: ReferralRecord) {
+    return r.returnedAt
+      ? {
+          reason: r.returnReason,
+          note: r.returnNote,
+          returnedAt: r.returnedAt,
+          acknowledgedAt: r.returnAcknowledgedAt,
+        }
+      : null;
+  }
+
+  @FieldResolver(() => Closure, { nullable: true })
+  closure(@Root() r: ReferralRecord) {
+    return r.closedAt
+      ? {
+          reason: r.closureReason,
+          employmentType: r.closureEmploymentType,
+          note: r.closureNote,
+          closedAt: r.closedAt,
+        }
+      : null;
+  }
+
+  @FieldResolver(() => [ReferralEvent], { description: 'The referral’s events, oldest first' })
+  events(@Root() r: ReferralRecord, @Ctx() ctx: Context): Promise<StoredEvent[]> {
+    return ctx.referrals.events.load(r.id);
+  }
+}
+
+@Resolver(() => ReferralConnection)
+export class ReferralConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() c: ReferralConnectionValue): Promise<number> {
+    return c.count();
+  }
+}
+
+@Resolver(() => JobPlan)
+export class JobPlanResolver {
+  @FieldResolver(() => [JobPlanActivityView])
+  activities(@Root() p: JobPlanRecord) {
+    return p.activities;
+  }
+}
+
+@Resolver(() => JobPlanActivityView)
+export class JobPlanActivityResolver {
+  @FieldResolver(() => Code, { description: 'Insatstyp' })
+  interventionType(
+    @Root() a: { interventionType: string },
+    @Ctx() ctx: Context,
+  ): CodeRecord | null {
+    return codeOf(ctx.services.reference, 'interventionType', a.interventionType);
+  }
+}
+
+@Resolver(() => Deviation)
+export class DeviationResolver {
+  @FieldResolver(() => Code, { description: 'Avvikelse (code list deviationKind)' })
+  kind(@Root() d: DeviationRecord, @Ctx() ctx: Context): CodeRecord | null {
+    return codeOf(ctx.services.reference, 'deviationKind', d.kind);
+  }
+}
+
+@Resolver(() => ReferralReturn)
+export class ReferralReturnResolver {
+  @FieldResolver(() => Code, { description: 'Orsak till återremittering' })
+  reason(@Root() r: { reason: string }, @Ctx() ctx: Context): CodeRecord | null {
+    return codeOf(ctx.services.reference, 'returnReason', r.reason);
+  }
+}
+
+@Resolver(() => Closure)
+export class ClosureResolver {
+  @FieldResolver(() => Code, { description: 'Avslutsorsak' })
+  reason(@Root() c: { reason: string }, @Ctx() ctx: Context): CodeRecord | null {
+    return codeOf(ctx.services.reference, 'closureReason', c.reason);
+  }
+
+  @FieldResolver(() => Code, { nullable: true, description: 'Anställningsform' })
+  employmentType(
+    @Root() c: { employmentType: string | null },
+    @Ctx() ctx: Context,
+  ): CodeRecord | null {
+    return codeOf(ctx.services.reference, 'employmentType', c.employmentType);
+  }
+}
