@@ -3,7 +3,12 @@ import type { Context } from '../context';
 import type { PersonRecord } from '../services/person-directory';
 import { encodeReferralCursor } from '../services/referral-reader';
 import { referralLimits } from '../services/referral-service';
-import type { DeviationRecord, JobPlanRecord, ReferralRecord } from '../services/referral-store';
+import type {
+  DeviationRecord,
+  JobPlanRecord,
+  ReferralListFilter,
+  ReferralRecord,
+} from '../services/referral-store';
 import type { CodeRecord, OrganisationRecord } from '../services/reference-service';
 import type { StoredEvent } from '../events/event-types';
 import { codeOf } from './code-of';
@@ -34,6 +39,42 @@ interface ReferralConnectionValue {
   count: () => Promise<number>;
 }
 
+async function referralConnection(
+  ctx: Context,
+  filter: ReferralListFilter,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<ReferralConnectionValue> {
+  const page = await ctx.referrals.list(filter, first, after);
+  const edges = page.rows.map((r) => ({ cursor: encodeReferralCursor(r), node: r }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    count: page.count,
+  };
+}
+
+@Resolver(() => Person)
+export class PersonReferralsResolver {
+  @FieldResolver(() => ReferralConnection, {
+    description:
+      'Remisser: the person’s referrals the viewer’s organisation is party to, newest first',
+  })
+  referrals(
+    @Root() p: PersonRecord,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<ReferralConnectionValue> {
+    return referralConnection(ctx, { personId: p.id }, first, after);
+  }
+}
+
 @Resolver(() => Referral)
 export class ReferralResolver {
   @Query(() => Referral, {
@@ -53,7 +94,8 @@ export class ReferralResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<ReferralConnectionValue> {
-    const page = await ctx.referrals.list(
+    return referralConnection(
+      ctx,
       {
         status: (filter?.status as ReferralRecord['status'][] | null) ?? null,
         districtId: filter?.districtId ?? null,
@@ -63,17 +105,6 @@ export class ReferralResolver {
       first,
       after,
     );
-    const edges = page.rows.map((r) => ({ cursor: encodeReferralCursor(r), node: r }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: false,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-      count: page.count,
-    };
   }
 
   @FieldResolver(() => Person, {
