@@ -151,6 +151,30 @@ export class ReferralService {
     };
   }
 
+  /** A replay function for `step` when the client sent an idempotency key. */
+  private idempotent<T>(
+    v: AuthenticatedViewer,
+    key: string | null | undefined,
+    operation: string,
+    input: object,
+    resultId: string,
+    load: (m: EntityManager, id: string) => Promise<T | null>,
+  ): ((m: EntityManager) => Promise<T | null>) | undefined {
+    if (key === null || key === undefined) return undefined;
+    const hash = requestHash(operation, { ...input, idempotencyKey: undefined });
+    return async (m) => {
+      const claim = await claimIdempotencyKey(
+        m,
+        `${v.orgId}:${v.sub}`,
+        key,
+        operation,
+        hash,
+        resultId,
+      );
+      return claim.kind === 'replay' ? load(m, claim.resultId) : null;
+    };
+  }
+
   /**
    * Loads the referral, checks party and step, applies `changes` with compare-and-set,
    * runs `more` and writes the events — all in one transaction.
@@ -163,9 +187,13 @@ export class ReferralService {
     changes: (r: ReferralRecord, status: ReferralStatus) => Partial<ReferralRecord>,
     events: (updated: ReferralRecord, previous: ReferralRecord) => NewEvent[],
     more?: (m: EntityManager, updated: ReferralRecord) => Promise<T>,
+    /** Idempotent replay, claimed in the same transaction: returns the earlier result, if any. */
+    replay?: (m: EntityManager) => Promise<T | null>,
   ): Promise<T extends ReferralRecord ? ReferralRecord : T> {
     const v = this.actor(viewer);
     return this.ds.transaction(async (m) => {
+      const earlier = replay ? await replay(m) : null;
+      if (earlier) return earlier as T extends ReferralRecord ? ReferralRecord : T;
       const r = await this.loadForStep(m, v, id);
       const party = referralParty(v, r);
       if (!party)
@@ -462,6 +490,7 @@ export class ReferralService {
           submittedBy: this.actor(viewer).sub,
         });
       },
+      this.idempotent(this.actor(viewer), i.idempotencyKey, 'submitJobPlan', i, planId, findPlan),
     );
   }
 
@@ -560,24 +589,6 @@ export class ReferralService {
       ? await findReferral(this.ds, i.referralId)
       : null;
     if (!current) throw new NotFoundError('Referral not found');
-    if (i.idempotencyKey != null) {
-      const replay = await this.ds.transaction(async (m) => {
-        const claim = await claimIdempotencyKey(
-          m,
-          `${v.orgId}:${v.sub}`,
-          i.idempotencyKey!,
-          'reportDeviation',
-          requestHash('reportDeviation', {
-            ...i,
-            idempotencyKey: undefined,
-            expectedVersion: undefined,
-          }),
-          id,
-        );
-        return claim.kind === 'replay' ? findDeviation(m, claim.resultId) : null;
-      });
-      if (replay) return replay;
-    }
     return this.step<DeviationRecord>(
       v,
       current.id,
@@ -587,6 +598,14 @@ export class ReferralService {
       (u) => [this.event('DEVIATION_REPORTED', u, v, { deviationId: id, kind, date: i.date })],
       (m, r) =>
         insertDeviation(m, { id, referralId: r.id, kind, date: i.date, note, reportedBy: v.sub }),
+      this.idempotent(
+        v,
+        i.idempotencyKey,
+        'reportDeviation',
+        { ...i, expectedVersion: undefined },
+        id,
+        findDeviation,
+      ),
     );
   }
 
