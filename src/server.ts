@@ -24,7 +24,7 @@ import { healthRoutes } from './http/health-routes';
 import { requestIdFrom } from './http/request-id';
 import { observabilityPlugin } from './observability/apollo-plugins';
 import { createLogger, type Logger } from './observability/logger';
-import { createMetrics, type Metrics } from './observability/metrics';
+import { createMetrics, registerEventGauges, type Metrics } from './observability/metrics';
 import { loadReferenceData } from './reference/load-reference-data';
 import { bundledReferenceFiles } from './reference/reference-files';
 import { buildHubSchema } from './schema';
@@ -124,6 +124,7 @@ export class Hub {
       config.events.pollIntervalMs,
     );
     await this.dispatcher.start();
+    registerEventGauges(this.metrics, this.dispatcher);
     this.stopJobGuarantee = scheduleJobGuaranteeCheck(
       this.ds,
       logger,

@@ -12,6 +12,29 @@ export interface Metrics {
   wsConnections: Gauge;
 }
 
+/** Gauges read when /metrics is scraped, from whatever the hub has running. */
+export function registerEventGauges(
+  metrics: Metrics,
+  dispatcher: { subscriberCount: number; position: string },
+): void {
+  new Gauge({
+    name: 'hub_event_subscribers',
+    help: 'Open event subscriptions on this instance',
+    registers: [metrics.registry],
+    collect() {
+      this.set(dispatcher.subscriberCount);
+    },
+  });
+  new Gauge({
+    name: 'hub_event_dispatcher_position',
+    help: 'Last event-log position this instance has dispatched',
+    registers: [metrics.registry],
+    collect() {
+      this.set(Number(dispatcher.position));
+    },
+  });
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -35,6 +35,8 @@ test('GET /metrics serves Prometheus text including hub counters', async () => {
   );
   expect(text).toMatch(/hub_graphql_operations_total\{type="query",outcome="ok"\} \d+/);
   expect(text).toContain('process_cpu_user_seconds_total');
+  expect(text).toMatch(/hub_event_subscribers \d+/);
+  expect(text).toMatch(/hub_event_dispatcher_position \d+/);
 });
 
 test('every response carries a request id; a safe caller id is kept', async () => {
