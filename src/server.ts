@@ -38,6 +38,28 @@ import { pgliteNotifications, postgresNotifications } from './events/notificatio
 import type { PGlite } from '@electric-sql/pglite';
 import { attachGraphQLWebSocket } from './ws-server';
 
+const MIGRATION_LOCK_KEY = 7_301_000; // arbitrary; one migrating instance at a time
+
+/**
+ * Several instances may start together: a session advisory lock (held on one connection
+ * while the migrations run on others) lets one migrate while the rest wait, then find
+ * nothing pending.
+ */
+async function runMigrationsExclusively(ds: DataSource) {
+  // The embedded database has one process and one session: nothing to coordinate.
+  if (ds.options.type === 'postgres' && ds.options.driver)
+    return ds.runMigrations({ transaction: 'each' });
+  const lock = ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
 const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
 
 export type HubState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -102,7 +124,7 @@ export class Hub {
     });
     await this.ds.initialize();
     if (config.migrationsRun) {
-      const applied = await this.ds.runMigrations({ transaction: 'each' });
+      const applied = await runMigrationsExclusively(this.ds);
       if (applied.length)
         logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
     }
