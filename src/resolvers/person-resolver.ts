@@ -8,7 +8,8 @@ import type {
 } from '../connectors/types';
 import type { Context } from '../context';
 import type { PersonRecord } from '../services/person-directory';
-import { encodePersonCursor, type PersonPage } from '../services/person-service';
+import { encodePersonCursor } from '../services/person-service';
+import { toConnection, type ConnectionValue } from './connection';
 import type { OrganisationRecord } from '../services/reference-service';
 import { EmploymentServiceStatus } from './types/employment-service';
 import { FinancialAidCase } from './types/financial-aid';
@@ -56,7 +57,13 @@ export class PersonResolver {
     first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<PersonConnectionValue> {
-    return toConnection(await ctx.persons.persons(filter ?? {}, first, after));
+    const page = await ctx.persons.persons(filter ?? {}, first, after);
+    return toConnection(
+      page.persons,
+      (p) => encodePersonCursor(p.id),
+      page.hasNextPage,
+      page.totalCount,
+    );
   }
 
   @FieldResolver(() => String, {
@@ -133,31 +140,7 @@ export class PersonResolver {
   }
 }
 
-/** What persons() returns: the page in Relay shape, with the count deferred. */
-export interface PersonConnectionValue {
-  edges: { cursor: string; node: PersonRecord }[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
-  count: () => Promise<number>;
-}
-
-function toConnection(page: PersonPage): PersonConnectionValue {
-  const edges = page.persons.map((p) => ({ cursor: encodePersonCursor(p.id), node: p }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-    count: page.totalCount,
-  };
-}
+type PersonConnectionValue = ConnectionValue<PersonRecord>;
 
 @Resolver(() => PersonConnection)
 export class PersonConnectionResolver {

@@ -12,6 +12,7 @@ import type {
 import type { CodeRecord, OrganisationRecord } from '../services/reference-service';
 import type { StoredEvent } from '../events/event-types';
 import { codeOf } from './code-of';
+import { toConnection, type ConnectionValue } from './connection';
 import { Code } from './types/code';
 import { Organisation } from './types/organisation';
 import { Person } from './types/person';
@@ -28,16 +29,7 @@ import {
   ReferralReturn,
 } from './types/referral';
 
-interface ReferralConnectionValue {
-  edges: { cursor: string; node: ReferralRecord }[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
-  count: () => Promise<number>;
-}
+type ReferralConnectionValue = ConnectionValue<ReferralRecord>;
 
 async function referralConnection(
   ctx: Context,
@@ -46,17 +38,7 @@ async function referralConnection(
   after: string | null | undefined,
 ): Promise<ReferralConnectionValue> {
   const page = await ctx.referrals.list(filter, first, after);
-  const edges = page.rows.map((r) => ({ cursor: encodeReferralCursor(r), node: r }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-    count: page.count,
-  };
+  return toConnection(page.rows, encodeReferralCursor, page.hasNextPage, page.count);
 }
 
 @Resolver(() => Person)
