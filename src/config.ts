@@ -42,6 +42,11 @@ const schema = z.object({
   AUTH_CLOCK_TOLERANCE_S: int(0, 300).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: int(0, 120000).default(10000),
+  QUERY_MAX_DEPTH: int(1, 100).default(12),
+  QUERY_MAX_ALIASES: int(0, 1000).default(15),
+  QUERY_MAX_DIRECTIVES: int(0, 1000).default(20),
+  QUERY_MAX_TOKENS: int(100, 1_000_000).default(3000),
+  QUERY_MAX_COST: int(1, 10_000_000).default(10000),
   EVENT_POLL_INTERVAL_MS: int(50, 60000).default(1000),
   SUBSCRIBER_BUFFER_LIMIT: int(1, 1_000_000).default(1000),
   JOB_GUARANTEE_CHECK_INTERVAL_S: int(1, 86400).default(60),
@@ -87,6 +92,14 @@ export interface Config {
   };
   /** How often the job-guarantee checker looks for missed plan deadlines. */
   jobGuaranteeCheckIntervalS: number;
+  /** Per-operation limits, over HTTP and WebSocket alike. */
+  queryLimits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxDirectives: number;
+    maxTokens: number;
+    maxCost: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -144,5 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       subscriberBufferLimit: e.SUBSCRIBER_BUFFER_LIMIT,
     },
     jobGuaranteeCheckIntervalS: e.JOB_GUARANTEE_CHECK_INTERVAL_S,
+    queryLimits: {
+      maxDepth: e.QUERY_MAX_DEPTH,
+      maxAliases: e.QUERY_MAX_ALIASES,
+      maxDirectives: e.QUERY_MAX_DIRECTIVES,
+      maxTokens: e.QUERY_MAX_TOKENS,
+      maxCost: e.QUERY_MAX_COST,
+    },
   };
 }

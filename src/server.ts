@@ -23,6 +23,7 @@ import { formatError } from './errors';
 import { healthRoutes } from './http/health-routes';
 import { requestIdFrom } from './http/request-id';
 import { observabilityPlugin } from './observability/apollo-plugins';
+import { queryLimitsPlugin } from './security/query-limits-plugin';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, registerEventGauges, type Metrics } from './observability/metrics';
 import { loadReferenceData } from './reference/load-reference-data';
@@ -170,6 +171,8 @@ export class Hub {
     this.httpServer = httpServer;
     const ws = attachGraphQLWebSocket(httpServer, {
       schema,
+      limits: config.queryLimits,
+      production: config.isProduction,
       services,
       authenticate,
       logger,
@@ -179,7 +182,13 @@ export class Hub {
     const apollo = new ApolloServer<Context>({
       schema,
       includeStacktraceInErrorResponses: false,
-      formatError: (formatted, error) => formatError(logger, formatted, error),
+      introspection: !config.isProduction,
+      // Batched HTTP requests stay off (Apollo's default): one operation per request.
+      allowBatchedHttpRequests: false,
+      csrfPrevention: true,
+      parseOptions: { maxTokens: config.queryLimits.maxTokens },
+      formatError: (formatted, error) =>
+        formatError(logger, formatted, error, { hideSuggestions: config.isProduction }),
       plugins: [
         // Drain order on stop: WebSockets first (1001), then in-flight HTTP.
         {
@@ -196,6 +205,7 @@ export class Hub {
         }),
         ApolloServerPluginLandingPageDisabled(),
         observabilityPlugin(logger, this.metrics),
+        queryLimitsPlugin(config.queryLimits),
       ],
     });
     this.apollo = apollo;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
   GraphQLError,
+  NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
   validate,
@@ -17,6 +18,7 @@ import {
 import type { Disposable } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { limitErrors, type QueryLimits } from './security/query-limits';
 import type { Authenticator } from './auth/authenticate';
 import type { Viewer } from './auth/viewer';
 import { createContext, type Services } from './context';
@@ -31,6 +33,8 @@ type ConnectionState = {
 
 export interface WsDeps {
   schema: GraphQLSchema;
+  limits: QueryLimits;
+  production: boolean;
   services: Services;
   authenticate: Authenticator;
   logger: Logger;
@@ -44,7 +48,13 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
     socket.once('close', () => deps.metrics.wsConnections.dec());
   });
   const format = (errors: readonly GraphQLError[]) =>
-    errors.map((e) => formatError(deps.logger, e.toJSON(), e));
+    errors.map((e) =>
+      formatError(deps.logger, e.toJSON(), e, { hideSuggestions: deps.production }),
+    );
+  // The same rules as Apollo applies over HTTP; in production no introspection either.
+  const rules = deps.production
+    ? [...specifiedRules, NoSchemaIntrospectionCustomRule]
+    : specifiedRules;
 
   return useServer<Record<string, unknown> | undefined, ConnectionState>(
     {
@@ -76,13 +86,21 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
       onSubscribe: (_ctx, _id, payload) => {
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: deps.limits.maxTokens });
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
           throw err;
         }
-        const errors = validate(deps.schema, document, specifiedRules);
+        const errors = validate(deps.schema, document, rules);
         if (errors.length > 0) return errors;
+        const tooComplex = limitErrors(
+          deps.schema,
+          document,
+          payload.variables,
+          payload.operationName,
+          deps.limits,
+        );
+        if (tooComplex.length > 0) return tooComplex;
         return {
           schema: deps.schema,
           document,

@@ -27,6 +27,9 @@ function innermost(error: unknown): unknown {
  * one on HTTP; graphql-ws does not, so we derive the same one here for both transports.
  */
 function requestErrorCode(formatted: GraphQLFormattedError): string {
+  // graphql-js's token limit (parse option maxTokens) is a limit, not a syntax error.
+  if (/Document contains more th(?:an|at) \d+ tokens/.test(formatted.message))
+    return 'QUERY_TOO_COMPLEX';
   const code = formatted.extensions?.code;
   if (typeof code === 'string') return code;
   if (formatted.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
@@ -40,10 +43,16 @@ function requestErrorCode(formatted: GraphQLFormattedError): string {
  * removed; everything else becomes INTERNAL_SERVER_ERROR with an id that is logged with
  * the real error, so support can find it. Used by Apollo (HTTP) and by graphql-ws.
  */
+export interface FormatOptions {
+  /** Production: no field suggestions ("Did you mean …") that reveal the schema. */
+  hideSuggestions?: boolean;
+}
+
 export function formatError(
   logger: Logger,
   formatted: GraphQLFormattedError,
   error: unknown,
+  options: FormatOptions = {},
 ): GraphQLFormattedError {
   const hubError = findHubError(error);
   if (hubError) {
@@ -57,8 +66,10 @@ export function formatError(
   }
   // A request error has no path; it comes from GraphQL itself, before any resolver ran.
   if (error instanceof GraphQLError && !formatted.path) {
+    let message = formatted.message.replace(VARIABLE_VALUE, '$1 has an invalid value for its type');
+    if (options.hideSuggestions) message = message.replace(/ ?Did you mean .*$/s, '');
     return {
-      message: formatted.message.replace(VARIABLE_VALUE, '$1 has an invalid value for its type'),
+      message,
       locations: formatted.locations,
       extensions: { code: requestErrorCode(formatted) },
     };
