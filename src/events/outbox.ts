@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { queryReturning } from '../db/query-returning';
 import type { NewEvent, StoredEvent } from './event-types';
 
 export const EVENT_CHANNEL = 'hub_events';
@@ -20,7 +21,8 @@ interface Row {
 
 export async function appendEvents(m: EntityManager, events: NewEvent[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
-  const [{ last_position: last }] = await m.query<{ last_position: string }[]>(
+  const [{ last_position: last }] = await queryReturning<{ last_position: string }>(
+    m,
     'UPDATE event_sequence SET last_position = last_position + $1 WHERE id = 1 RETURNING last_position',
     [events.length],
   );

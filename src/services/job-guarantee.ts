@@ -8,6 +8,7 @@
  * start (catching deadlines that passed while the hub was down) and periodically.
  */
 import type { DataSource } from 'typeorm';
+import { queryReturning } from '../db/query-returning';
 import { appendEvents } from '../events/outbox';
 import type { Logger } from '../observability/logger';
 import { stockholmDate } from '../domain/working-days';
@@ -23,7 +24,8 @@ interface Missed {
 export async function markMissedDeadlines(ds: DataSource, now: Date = new Date()): Promise<number> {
   const today = stockholmDate(now);
   return ds.transaction(async (m) => {
-    const missed = await m.query<Missed[]>(
+    const missed = await queryReturning<Missed>(
+      m,
       `UPDATE referral r SET deadline_missed_at = now()
         WHERE r.deadline_missed_at IS NULL AND r.plan_deadline < $1::date
           AND NOT EXISTS (SELECT 1 FROM job_plan p WHERE p.referral_id = r.id AND p.kind = 'INITIAL'

@@ -182,7 +182,8 @@ export class ReferralService {
   private async step<T = ReferralRecord>(
     viewer: Viewer,
     id: string,
-    expectedVersion: number,
+    /** null: no optimistic check (steps that append rather than change, e.g. a deviation). */
+    expectedVersion: number | null,
     step: Step,
     changes: (r: ReferralRecord, status: ReferralStatus) => Partial<ReferralRecord>,
     events: (updated: ReferralRecord, previous: ReferralRecord) => NewEvent[],
@@ -208,10 +209,10 @@ export class ReferralService {
           );
         throw new InvalidTransitionError(`Not allowed when the referral is ${r.status}`);
       }
-      if (r.version !== expectedVersion)
+      if (expectedVersion !== null && r.version !== expectedVersion)
         throw new ConflictError('The referral has changed: reload it (stale expectedVersion)');
       // `changes` may refine the status the table gives (a plan approval activates).
-      const updated = await updateReferral(m, id, expectedVersion, {
+      const updated = await updateReferral(m, id, expectedVersion ?? r.version, {
         status: t.status,
         ...changes(r, t.status),
       });
@@ -538,13 +539,10 @@ export class ReferralService {
       throw new BadUserInputError('A rejection needs a comment', 'comment');
     const plan = /^[0-9a-f-]{36}$/i.test(i.planId) ? await findPlan(this.ds, i.planId) : null;
     if (!plan) throw new NotFoundError('Plan not found');
-    const r = await findReferral(this.ds, plan.referralId);
-    if (!r) throw new NotFoundError('Plan not found');
-    const expected = i.expectedVersion ?? r.version;
     return this.step<JobPlanRecord>(
       v,
-      r.id,
-      expected,
+      plan.referralId,
+      i.expectedVersion ?? null,
       i.decision === 'APPROVED' ? 'approvePlan' : 'rejectPlan',
       // An approved plan makes an enrolled participation active.
       (cur, status) => {
@@ -585,14 +583,10 @@ export class ReferralService {
     if (!ISO_DATE.test(i.date)) throw new BadUserInputError('date must be YYYY-MM-DD', 'date');
     const note = optionalText(i.note, 'note');
     const id = randomUUID();
-    const current = /^[0-9a-f-]{36}$/i.test(i.referralId)
-      ? await findReferral(this.ds, i.referralId)
-      : null;
-    if (!current) throw new NotFoundError('Referral not found');
     return this.step<DeviationRecord>(
       v,
-      current.id,
-      i.expectedVersion ?? current.version,
+      i.referralId,
+      i.expectedVersion ?? null,
       'reportDeviation',
       () => ({}),
       (u) => [this.event('DEVIATION_REPORTED', u, v, { deviationId: id, kind, date: i.date })],

@@ -4,6 +4,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReferralScope } from '../auth/policy';
+import { queryReturning } from '../db/query-returning';
 import type { ReferralStatus } from '../domain/referral-workflow';
 
 export interface ReferralRecord {
@@ -125,7 +126,8 @@ export async function updateReferral(
 ): Promise<ReferralRecord | null> {
   const entries = Object.entries(changes) as [keyof ReferralRecord, unknown][];
   const sets = entries.map(([f], i) => `${COLUMN[f]} = $${i + 3}`);
-  const rows = await db.query<ReferralRecord[]>(
+  const rows = await queryReturning<ReferralRecord>(
+    db,
     `UPDATE referral AS r SET ${[...sets, 'version = r.version + 1', 'updated_at = now()'].join(', ')}
       WHERE r.id = $1 AND r.version = $2 RETURNING ${SELECT}`,
     [id, expectedVersion, ...entries.map(([, v]) => v)],
@@ -253,7 +255,8 @@ export async function decidePlan(
   by: string,
   comment: string | null,
 ): Promise<JobPlanRecord | null> {
-  const rows = await db.query<JobPlanRecord[]>(
+  const rows = await queryReturning<JobPlanRecord>(
+    db,
     `UPDATE job_plan SET status = $2, decided_at = now(), decided_by = $3, decision_comment = $4
       WHERE id = $1 AND status = 'SUBMITTED' RETURNING ${PLAN_SELECT}`,
     [id, status, by, comment],
