@@ -38,6 +38,11 @@ export interface Context {
   sources: SourceReader;
   /** Referrals for this viewer, batched per request. */
   referrals: ReferralReader;
+  /**
+   * Drops the per-operation caches. A subscription keeps one context for all its events,
+   * so it calls this before each event to resolve fields from current data.
+   */
+  resetCaches(): void;
 }
 
 export function createContext(
@@ -51,11 +56,8 @@ export function createContext(
     viewer.kind === 'authenticated'
       ? { sub: viewer.sub, organisationId: viewer.orgId }
       : { sub: 'anonymous', organisationId: 'none' };
-  return {
-    requestId,
-    viewer,
-    services,
-    logger: log,
+  /** The per-operation readers, each with its own DataLoader caches. */
+  const readers = () => ({
     persons: new PersonService(services.personDirectory, services.reference, viewer),
     sources: new SourceReader(
       services.connectors,
@@ -63,5 +65,16 @@ export function createContext(
       log,
     ),
     referrals: new ReferralReader(services.dataSource, viewer),
+  });
+  const ctx: Context = {
+    requestId,
+    viewer,
+    services,
+    logger: log,
+    ...readers(),
+    resetCaches() {
+      Object.assign(ctx, readers());
+    },
   };
+  return ctx;
 }

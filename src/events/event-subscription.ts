@@ -18,8 +18,12 @@ export interface SubscriptionOptions {
   filter: EventFilterInput;
   /** Asked for every event before delivery: may the subscriber see it now? */
   allowed: (e: StoredEvent) => boolean;
-  /** Called before each delivery; throws to end the subscription (e.g. token expired). */
-  check?: () => void;
+  /** When the subscriber's permission ends (token expiry, epoch ms): then the subscription ends. */
+  expiresAt?: number;
+  /** The error that ends the subscription at `expiresAt`. */
+  expiredError?: () => Error;
+  /** Called before each delivery, e.g. to drop per-operation caches so fields resolve afresh. */
+  beforeDeliver?: () => void;
   bufferLimit: number;
 }
 
@@ -34,6 +38,8 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
   private done = false;
   private wakeUp: (() => void) | null = null;
   private lastDelivered: string | null = null;
+  private expired = false;
+  private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ds: DataSource,
@@ -43,6 +49,17 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
     const head = dispatcher.add(this);
     this.last = BigInt(o.after ?? head);
     this.replaying = o.after !== null;
+    if (o.expiresAt !== undefined) {
+      // Ends the subscription at expiry even when no event arrives.
+      this.expiryTimer = setTimeout(
+        () => {
+          this.expired = true;
+          this.wakeUp?.();
+        },
+        Math.max(0, o.expiresAt - Date.now()),
+      );
+      this.expiryTimer.unref();
+    }
   }
 
   offer(e: StoredEvent): void {
@@ -63,15 +80,24 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
   async next(): Promise<IteratorResult<StoredEvent>> {
     for (;;) {
       if (this.done) return { done: true, value: undefined };
-      this.o.check?.();
+      this.throwIfExpired();
       const e = await this.take();
+      this.throwIfExpired();
       if (!e) continue;
       if (BigInt(e.position) <= this.last) continue; // already replayed
       this.last = BigInt(e.position);
       if (!this.o.allowed(e)) continue;
       this.lastDelivered = encodeEventCursor(e.position);
+      this.o.beforeDeliver?.();
       return { done: false, value: e };
     }
+  }
+
+  private throwIfExpired(): void {
+    if (!this.expired && !(this.o.expiresAt !== undefined && this.o.expiresAt <= Date.now()))
+      return;
+    this.finish();
+    throw this.o.expiredError?.() ?? new Error('subscription expired');
   }
 
   private async take(): Promise<StoredEvent | null> {
@@ -103,6 +129,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
 
   private finish(): void {
     this.done = true;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.dispatcher.remove(this);
     this.wakeUp?.();
   }

@@ -54,9 +54,10 @@ function subscribe(
     filter,
     allowed: (e) => inReferralScope(scope, e),
     // An expired token ends the subscription: the client reconnects with a fresh one.
-    check: () => {
-      if (viewer.expiresAt * 1000 <= Date.now()) throw new UnauthenticatedError('Token expired');
-    },
+    expiresAt: viewer.expiresAt * 1000,
+    expiredError: () => new UnauthenticatedError('Token expired'),
+    // graphql-ws keeps one context per subscription: each event must resolve afresh.
+    beforeDeliver: () => ctx.resetCaches(),
     bufferLimit: ctx.services.subscriberBufferLimit,
   });
 }
