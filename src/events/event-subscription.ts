@@ -1,15 +1,16 @@
 /**
  * One GraphQL subscription to the event log: replays the matching events after `after`
  * from the table, then continues with live events from the dispatcher — no gap, no
- * duplicate, no reordering. It registers with the dispatcher before catching up, buffers
- * what the dispatcher offers meanwhile, and drops buffered events at or below the last
- * replayed position. Every event is checked against the subscriber's permission when it
- * is delivered. A full buffer ends the subscription with SUBSCRIBER_TOO_SLOW.
+ * duplicate, no reordering. It registers with the dispatcher before catching up; while it
+ * replays, offered events only make it read the table once more, and it goes live after a
+ * read that returned a short page with nothing offered meanwhile. Delivered events are
+ * deduplicated on position. Permission is checked when an event is offered (so others'
+ * events take no buffer space) and again when it is delivered. A full buffer of live events
+ * ends the subscription with SUBSCRIBER_TOO_SLOW.
  */
 import type { DataSource } from 'typeorm';
 import { SubscriberTooSlowError } from '../errors';
-import type { LiveSubscriber } from './dispatcher';
-import type { EventDispatcher } from './dispatcher';
+import type { EventDispatcher, LiveSubscriber } from './dispatcher';
 import { matchesFilter, readEvents } from './event-store';
 import { encodeEventCursor, type EventFilterInput, type StoredEvent } from './event-types';
 
@@ -39,6 +40,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
   private wakeUp: (() => void) | null = null;
   private lastDelivered: string | null = null;
   private expired = false;
+  private offeredDuringRead = false;
   private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -64,7 +66,13 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
 
   offer(e: StoredEvent): void {
     if (this.done) return;
-    if (!matchesFilter(e, this.o.filter)) return;
+    // Only events this subscriber will receive take buffer space.
+    if (!matchesFilter(e, this.o.filter) || !this.o.allowed(e)) return;
+    if (this.replaying) {
+      // The replay will read it from the table; just make sure it reads once more.
+      this.offeredDuringRead = true;
+      return;
+    }
     if (this.live.length >= this.o.bufferLimit) {
       this.overflow = true;
     } else {
@@ -78,18 +86,25 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
   }
 
   async next(): Promise<IteratorResult<StoredEvent>> {
-    for (;;) {
-      if (this.done) return { done: true, value: undefined };
-      this.throwIfExpired();
-      const e = await this.take();
-      this.throwIfExpired();
-      if (!e) continue;
-      if (BigInt(e.position) <= this.last) continue; // already replayed
-      this.last = BigInt(e.position);
-      if (!this.o.allowed(e)) continue;
-      this.lastDelivered = encodeEventCursor(e.position);
-      this.o.beforeDeliver?.();
-      return { done: false, value: e };
+    try {
+      for (;;) {
+        if (this.done) return { done: true, value: undefined };
+        this.throwIfExpired();
+        const e = await this.take();
+        this.throwIfExpired();
+        if (!e) continue;
+        if (BigInt(e.position) <= this.last) continue; // already replayed
+        this.last = BigInt(e.position);
+        // Checked again at delivery: permission may have changed since the event was offered.
+        if (!this.o.allowed(e)) continue;
+        this.lastDelivered = encodeEventCursor(e.position);
+        this.o.beforeDeliver?.();
+        return { done: false, value: e };
+      }
+    } catch (err) {
+      // Whatever ends the subscription also unregisters it from the dispatcher.
+      this.finish();
+      throw err;
     }
   }
 
@@ -101,21 +116,21 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
   }
 
   private async take(): Promise<StoredEvent | null> {
+    if (this.replayed.length) return this.replayed.shift() ?? null;
     if (this.replaying) {
-      if (this.replayed.length === 0) {
-        const page = await readEvents(this.ds, {
-          afterPosition: this.last.toString(),
-          limit: PAGE,
-          filter: this.o.filter,
-          scope: { kind: 'all' },
-        });
-        this.replayed = page;
-        if (page.length < PAGE) this.replaying = false;
-        if (page.length === 0) return null;
-      }
+      this.offeredDuringRead = false;
+      const page = await readEvents(this.ds, {
+        afterPosition: this.last.toString(),
+        limit: PAGE,
+        filter: this.o.filter,
+        scope: { kind: 'all' },
+      });
+      // Go live only after a short page read with nothing new offered meanwhile: every
+      // event is then either in this page or will be offered (and buffered) from now on.
+      if (page.length < PAGE && !this.offeredDuringRead) this.replaying = false;
+      this.replayed = page;
       return this.replayed.shift() ?? null;
     }
-    if (this.replayed.length) return this.replayed.shift() ?? null;
     if (this.overflow) {
       this.finish();
       throw new SubscriberTooSlowError(this.lastDelivered);
