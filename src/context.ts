@@ -6,7 +6,7 @@ import type { Viewer } from './auth/viewer';
 import type { Connectors } from './connectors/types';
 import type { Logger } from './observability/logger';
 import type { DataSource } from 'typeorm';
-import type { EventDispatcher } from './events/dispatcher';
+import type { EventService } from './services/event-service';
 import type { PersonDirectory } from './services/person-directory';
 import { ReferralReader } from './services/referral-reader';
 import type { ReferralService } from './services/referral-service';
@@ -21,9 +21,7 @@ export interface Services {
   connectors: Connectors;
   dataSource: DataSource;
   referralService: ReferralService;
-  dispatcher: EventDispatcher;
-  /** Events a subscriber may have waiting before it is ended as too slow. */
-  subscriberBufferLimit: number;
+  events: EventService;
 }
 
 export interface Context {

@@ -33,6 +33,7 @@ import { hasPersons, seedDatabase } from './seed/write';
 import { PersonDirectory } from './services/person-directory';
 import { ReferenceService } from './services/reference-service';
 import { scheduleJobGuaranteeCheck } from './services/job-guarantee';
+import { EventService } from './services/event-service';
 import { ReferralService } from './services/referral-service';
 import { EventDispatcher } from './events/dispatcher';
 import { pgliteNotifications, postgresNotifications } from './events/notifications';
@@ -159,8 +160,7 @@ export class Hub {
       connectors: (this.options.connectors ?? createEmbeddedConnectors)(this.ds),
       dataSource: this.ds,
       referralService: new ReferralService(this.ds, reference, personDirectory),
-      dispatcher: this.dispatcher,
-      subscriberBufferLimit: config.events.subscriberBufferLimit,
+      events: new EventService(this.ds, this.dispatcher, config.events.subscriberBufferLimit),
     };
     const authenticate = createAuthenticator(createJwtVerifier(config.auth), reference);
     const schema = buildHubSchema();

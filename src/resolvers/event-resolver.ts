@@ -9,27 +9,15 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import { inReferralScope, referralScope } from '../auth/policy';
 import type { Context } from '../context';
-import { BadUserInputError, UnauthenticatedError } from '../errors';
-import { readEvents } from '../events/event-store';
 import {
-  decodeEventCursor,
   encodeEventCursor,
   type EventFilterInput,
   type ReferralEventType,
   type StoredEvent,
 } from '../events/event-types';
-import { EventSubscription } from '../events/event-subscription';
 import type { ReferralRecord } from '../services/referral-store';
 import { EventConnection, EventFilter, Referral, ReferralEvent } from './types/referral';
-
-function cursorPosition(after: string | null | undefined): string | null {
-  if (after === null || after === undefined) return null;
-  const position = decodeEventCursor(after);
-  if (position === null) throw new BadUserInputError('Invalid cursor', 'after');
-  return position;
-}
 
 function toFilter(f: EventFilter | null | undefined): EventFilterInput {
   return {
@@ -40,26 +28,9 @@ function toFilter(f: EventFilter | null | undefined): EventFilterInput {
   };
 }
 
-/** Builds the live+replay iterator for one subscriber, checking permission per event. */
-function subscribe(
-  ctx: Context,
-  after: string | null,
-  filter: EventFilterInput,
-): AsyncIterable<StoredEvent> {
-  const viewer = ctx.viewer;
-  if (viewer.kind !== 'authenticated') throw new UnauthenticatedError();
-  const scope = referralScope(viewer);
-  return new EventSubscription(ctx.services.dataSource, ctx.services.dispatcher, {
-    after,
-    filter,
-    allowed: (e) => inReferralScope(scope, e),
-    // An expired token ends the subscription: the client reconnects with a fresh one.
-    expiresAt: viewer.expiresAt * 1000,
-    expiredError: () => new UnauthenticatedError('Token expired'),
-    // graphql-ws keeps one context per subscription: each event must resolve afresh.
-    beforeDeliver: () => ctx.resetCaches(),
-    bufferLimit: ctx.services.subscriberBufferLimit,
-  });
+/** graphql-ws keeps one context per subscription: each event must resolve afresh. */
+function subscribe(ctx: Context, after: string | null | undefined, filter: EventFilterInput) {
+  return ctx.services.events.subscribe(ctx.viewer, after, filter, () => ctx.resetCaches());
 }
 
 @Resolver(() => ReferralEvent)
@@ -74,21 +45,17 @@ export class EventResolver {
     first?: number | null,
     @Arg('filter', () => EventFilter, { nullable: true }) filter?: EventFilter | null,
   ) {
-    const size = first ?? 100;
-    if (!Number.isInteger(size) || size < 1 || size > 500)
-      throw new BadUserInputError('first must be between 1 and 500', 'first');
-    const rows = await readEvents(ctx.services.dataSource, {
-      afterPosition: cursorPosition(after) ?? '0',
-      limit: size + 1,
-      filter: toFilter(filter),
-      scope: referralScope(ctx.viewer),
-    });
-    const page = rows.slice(0, size);
-    const edges = page.map((e) => ({ cursor: encodeEventCursor(e.position), node: e }));
+    const { events, hasNextPage } = await ctx.services.events.page(
+      ctx.viewer,
+      after,
+      first,
+      toFilter(filter),
+    );
+    const edges = events.map((e) => ({ cursor: encodeEventCursor(e.position), node: e }));
     return {
       edges,
       pageInfo: {
-        hasNextPage: rows.length > size,
+        hasNextPage,
         hasPreviousPage: false,
         startCursor: edges[0]?.cursor ?? null,
         endCursor: edges[edges.length - 1]?.cursor ?? after ?? null,
@@ -101,7 +68,7 @@ export class EventResolver {
       'Referral events the viewer’s organisation is party to. With `after`, every matching event after that cursor first, then live events: no gap, no duplicate, no reordering.',
     subscribe: ({ args, context }) => {
       const a = args as { after?: string | null; filter?: EventFilter | null };
-      return subscribe(context as Context, cursorPosition(a.after), toFilter(a.filter));
+      return subscribe(context as Context, a.after, toFilter(a.filter));
     },
   })
   referralEvents(
@@ -116,7 +83,7 @@ export class EventResolver {
     description: 'Återremittering events (REFERRAL_RETURNED), optionally for one district',
     subscribe: ({ args, context }) => {
       const a = args as { districtId?: string | null; after?: string | null };
-      return subscribe(context as Context, cursorPosition(a.after), {
+      return subscribe(context as Context, a.after, {
         types: ['REFERRAL_RETURNED'],
         districtId: a.districtId ?? null,
       });
