@@ -6,6 +6,7 @@ import type { Viewer } from './auth/viewer';
 import type { Connectors } from './connectors/types';
 import type { Logger } from './observability/logger';
 import type { DataSource } from 'typeorm';
+import { AccessRecorder } from './services/access-log';
 import type { EventService } from './services/event-service';
 import type { PersonDirectory } from './services/person-directory';
 import { ReferralReader } from './services/referral-reader';
@@ -36,6 +37,10 @@ export interface Context {
   sources: SourceReader;
   /** Referrals for this viewer, batched per request. */
   referrals: ReferralReader;
+  /** The workflow's write side, logging this request's changes in the access log. */
+  referralService: ReferralService;
+  /** Collects this operation's reads of persons for the access log. */
+  access: AccessRecorder;
   /**
    * Drops the per-operation caches. A subscription keeps one context for all its events,
    * so it calls this before each event to resolve fields from current data.
@@ -43,20 +48,32 @@ export interface Context {
   resetCaches(): void;
 }
 
+/** Why data is read, when the client does not say: handling the person's case. */
+export const DEFAULT_PURPOSE = 'case-handling';
+
+/** A client may state a purpose (x-purpose header / connectionParams.purpose). */
+export function purposeFrom(value: unknown): string {
+  return typeof value === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(value)
+    ? value
+    : DEFAULT_PURPOSE;
+}
+
 export function createContext(
   services: Services,
   viewer: Viewer,
   requestId: string,
   logger: Logger,
+  purpose: string = DEFAULT_PURPOSE,
 ): Context {
   const log = logger.child({ requestId });
   const requestedBy =
     viewer.kind === 'authenticated'
       ? { sub: viewer.sub, organisationId: viewer.orgId }
       : { sub: 'anonymous', organisationId: 'none' };
+  const access = new AccessRecorder(viewer, requestId, purpose);
   /** The per-operation readers, each with its own DataLoader caches. */
   const readers = () => ({
-    persons: new PersonService(services.personDirectory, services.reference, viewer),
+    persons: new PersonService(services.personDirectory, services.reference, viewer, access),
     sources: new SourceReader(
       services.connectors,
       { purpose: 'person-graph', correlationId: requestId, requestedBy },
@@ -70,6 +87,8 @@ export function createContext(
     services,
     logger: log,
     ...readers(),
+    referralService: services.referralService.forRequest(requestId, purpose),
+    access,
     resetCaches() {
       Object.assign(ctx, readers());
     },

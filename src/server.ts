@@ -17,12 +17,13 @@ import { createJwtVerifier } from './auth/jwt-verifier';
 import { createEmbeddedConnectors } from './connectors';
 import type { Connectors } from './connectors/types';
 import type { Config } from './config';
-import { createContext, type Context, type Services } from './context';
+import { createContext, purposeFrom, type Context, type Services } from './context';
 import { createDataSource, type DataSourceOptions } from './db/data-source';
 import { formatError } from './errors';
 import { healthRoutes } from './http/health-routes';
 import { requestIdFrom } from './http/request-id';
 import { observabilityPlugin } from './observability/apollo-plugins';
+import { accessLogPlugin } from './security/access-log-plugin';
 import { queryLimitsPlugin } from './security/query-limits-plugin';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, registerEventGauges, type Metrics } from './observability/metrics';
@@ -206,6 +207,7 @@ export class Hub {
         ApolloServerPluginLandingPageDisabled(),
         observabilityPlugin(logger, this.metrics),
         queryLimitsPlugin(config.queryLimits),
+        accessLogPlugin(logger),
       ],
     });
     this.apollo = apollo;
@@ -241,7 +243,13 @@ export class Hub {
       expressMiddleware(apollo, {
         context: async ({ req, res }) => {
           const viewer = await authenticate(req.headers.authorization);
-          return createContext(services, viewer, String(res.locals.requestId), logger);
+          return createContext(
+            services,
+            viewer,
+            String(res.locals.requestId),
+            logger,
+            purposeFrom(req.headers['x-purpose']),
+          );
         },
       }),
     );

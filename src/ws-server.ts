@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
   GraphQLError,
+  getOperationAST,
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
@@ -21,7 +22,8 @@ import { WebSocketServer } from 'ws';
 import { limitErrors, type QueryLimits } from './security/query-limits';
 import type { Authenticator } from './auth/authenticate';
 import type { Viewer } from './auth/viewer';
-import { createContext, type Services } from './context';
+import { createContext, purposeFrom, type Context, type Services } from './context';
+import { ACCESS_LOG_UNAVAILABLE, flushReads } from './services/access-log';
 import { formatError } from './errors';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
@@ -79,6 +81,7 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
           ctx.extra.viewer ?? { kind: 'anonymous' },
           `${ctx.extra.connectionId ?? 'ws'}:${id}`,
           deps.logger,
+          purposeFrom(ctx.connectionParams?.purpose),
         ),
       // Parse and validate here rather than in graphql-ws: its default turns a syntax error
       // into a 4500 close with the message as reason; this way it is an error message
@@ -109,8 +112,27 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
         };
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      // Each result's reads go into the access log before it is sent; if that fails, the
+      // result is withheld.
+      onNext: async (_ctx, _id, payload, args, result) => {
+        const context = args.contextValue as Context;
+        try {
+          const operation = getOperationAST(args.document, payload.operationName)?.name?.value;
+          await flushReads(context.services.dataSource, context.access, operation ?? 'anonymous');
+        } catch (err) {
+          const errorId = randomUUID();
+          deps.logger.error({ err, errorId }, 'access log write failed');
+          return {
+            errors: [
+              {
+                message: ACCESS_LOG_UNAVAILABLE,
+                extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+              },
+            ],
+          };
+        }
+        return result.errors ? { ...result, errors: format(result.errors) } : undefined;
+      },
     },
     wss,
   );

@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { AccessLogResolver } from './access-log-resolver';
 import { EventResolver } from './event-resolver';
 import { PersonConnectionResolver, PersonResolver } from './person-resolver';
 import { ReferralMutationResolver } from './referral-mutation-resolver';
@@ -52,4 +53,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ClosureResolver,
   ReferralMutationResolver,
   EventResolver,
+  AccessLogResolver,
 ];

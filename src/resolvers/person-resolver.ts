@@ -102,18 +102,22 @@ export class PersonResolver {
     @Ctx() ctx: Context,
   ): Promise<FinancialAidCaseView | null> {
     const record = await ctx.sources.load('socialtjanst', p.id);
-    return record ? { ...record, person: p, active: record.status === 'ACTIVE' } : null;
+    if (!record) return null;
+    ctx.access.read(p.id, 'financialAid');
+    return { ...record, person: p, active: record.status === 'ACTIVE' };
   }
 
   @FieldResolver(() => JobCentreEnrolment, {
     nullable: true,
     description: 'Jobbtorg enrolment (source jobbtorg)',
   })
-  jobCentre(
+  async jobCentre(
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
   ): Promise<JobCentreEnrolmentRecord | null> {
-    return ctx.sources.load('jobbtorg', p.id);
+    const record = await ctx.sources.load('jobbtorg', p.id);
+    if (record) ctx.access.read(p.id, 'jobCentre');
+    return record;
   }
 
   @FieldResolver(() => [SfiEnrolment], {
@@ -122,7 +126,10 @@ export class PersonResolver {
   })
   async sfi(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<SfiEnrolmentRecord[] | null> {
     const record = await ctx.sources.load('sfi', p.id);
-    if (record) return record;
+    if (record) {
+      ctx.access.read(p.id, 'sfi');
+      return record;
+    }
     // No record means no enrolments, unless the source failed: then it is unknown.
     return ctx.sources.failed('sfi') ? null : [];
   }
@@ -132,11 +139,13 @@ export class PersonResolver {
     description:
       'Arbetsförmedlingen status; null when the person is not known to AF (source arbetsformedlingen)',
   })
-  employmentService(
+  async employmentService(
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
   ): Promise<EmploymentServiceStatusRecord | null> {
-    return ctx.sources.load('arbetsformedlingen', p.id);
+    const record = await ctx.sources.load('arbetsformedlingen', p.id);
+    if (record) ctx.access.read(p.id, 'employmentService');
+    return record;
   }
 }
 

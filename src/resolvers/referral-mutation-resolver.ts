@@ -28,7 +28,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: CreateReferralInput,
     @Ctx() ctx: Context,
   ): Promise<ReferralRecord> {
-    return ctx.services.referralService.createReferral(ctx.viewer, input);
+    return ctx.referralService.createReferral(ctx.viewer, input);
   }
 
   @Mutation(() => Referral, {
@@ -38,7 +38,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: AcceptReferralInput,
     @Ctx() ctx: Context,
   ): Promise<ReferralRecord> {
-    return ctx.services.referralService.accept(ctx.viewer, input);
+    return ctx.referralService.accept(ctx.viewer, input);
   }
 
   @Mutation(() => Referral, {
@@ -48,7 +48,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: RejectReferralInput,
     @Ctx() ctx: Context,
   ): Promise<ReferralRecord> {
-    return ctx.services.referralService.reject(ctx.viewer, input);
+    return ctx.referralService.reject(ctx.viewer, input);
   }
 
   @Mutation(() => Referral, {
@@ -58,7 +58,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: WithdrawReferralInput,
     @Ctx() ctx: Context,
   ): Promise<ReferralRecord> {
-    return ctx.services.referralService.withdraw(ctx.viewer, input);
+    return ctx.referralService.withdraw(ctx.viewer, input);
   }
 
   @Mutation(() => Referral, {
@@ -68,7 +68,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: RegisterFirstVisitInput,
     @Ctx() ctx: Context,
   ): Promise<ReferralRecord> {
-    return ctx.services.referralService.registerFirstVisit(ctx.viewer, input);
+    return ctx.referralService.registerFirstVisit(ctx.viewer, input);
   }
 
   @Mutation(() => JobPlan, {
@@ -78,7 +78,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: SubmitJobPlanInput,
     @Ctx() ctx: Context,
   ): Promise<JobPlanRecord> {
-    return ctx.services.referralService.submitJobPlan(ctx.viewer, input);
+    return ctx.referralService.submitJobPlan(ctx.viewer, input);
   }
 
   @Mutation(() => JobPlan, {
@@ -88,7 +88,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: DecideJobPlanInput,
     @Ctx() ctx: Context,
   ): Promise<JobPlanRecord> {
-    return ctx.services.referralService.decideJobPlan(ctx.viewer, input);
+    return ctx.referralService.decideJobPlan(ctx.viewer, input);
   }
 
   @Mutation(() => Deviation, {
@@ -98,7 +98,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: ReportDeviationInput,
     @Ctx() ctx: Context,
   ): Promise<DeviationRecord> {
-    return ctx.services.referralService.reportDeviation(ctx.viewer, input);
+    return ctx.referralService.reportDeviation(ctx.viewer, input);
   }
 
   @Mutation(() => Referral, {
@@ -108,7 +108,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: InterruptReferralInput,
     @Ctx() ctx: Context,
   ): Promise<ReferralRecord> {
-    return ctx.services.referralService.interrupt(ctx.viewer, input);
+    return ctx.referralService.interrupt(ctx.viewer, input);
   }
 
   @Mutation(() => Referral, { description: 'Job centre: resume after an interruption (nystart)' })
@@ -116,7 +116,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: ResumeReferralInput,
     @Ctx() ctx: Context,
   ): Promise<ReferralRecord> {
-    return ctx.services.referralService.resume(ctx.viewer, input);
+    return ctx.referralService.resume(ctx.viewer, input);
   }
 
   @Mutation(() => Referral, {
@@ -126,7 +126,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: ReturnReferralInput,
     @Ctx() ctx: Context,
   ): Promise<ReferralRecord> {
-    return ctx.services.referralService.returnReferral(ctx.viewer, input);
+    return ctx.referralService.returnReferral(ctx.viewer, input);
   }
 
   @Mutation(() => Referral, { description: 'District: acknowledge a return' })
@@ -134,7 +134,7 @@ export class ReferralMutationResolver {
     @Arg('input') input: AcknowledgeReturnInput,
     @Ctx() ctx: Context,
   ): Promise<ReferralRecord> {
-    return ctx.services.referralService.acknowledgeReturn(ctx.viewer, input);
+    return ctx.referralService.acknowledgeReturn(ctx.viewer, input);
   }
 
   @Mutation(() => Referral, {
@@ -144,6 +144,6 @@ export class ReferralMutationResolver {
     @Arg('input') input: CloseReferralInput,
     @Ctx() ctx: Context,
   ): Promise<ReferralRecord> {
-    return ctx.services.referralService.close(ctx.viewer, input);
+    return ctx.referralService.close(ctx.viewer, input);
   }
 }

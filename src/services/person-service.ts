@@ -8,6 +8,7 @@ import type { Viewer } from '../auth/viewer';
 import { parsePersonnummer } from '../domain/personnummer';
 import { BadUserInputError } from '../errors';
 import type { PersonDirectory, PersonFilterInput, PersonRecord } from './person-directory';
+import type { AccessRecorder } from './access-log';
 import type { ReferenceService } from './reference-service';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -40,6 +41,7 @@ export class PersonService {
     private readonly directory: PersonDirectory,
     private readonly reference: ReferenceService,
     private readonly viewer: Viewer,
+    private readonly access?: AccessRecorder,
   ) {
     const scope = personScope(viewer);
     this.byId = new DataLoader(async (ids) => {
@@ -48,10 +50,16 @@ export class PersonService {
     });
   }
 
+  /** Records that the viewer got this person (identity fields) for the access log. */
+  private seen<T extends PersonRecord | null>(p: T): T {
+    if (p) this.access?.read(p.id, 'identity');
+    return p;
+  }
+
   /** A person the viewer may see, else null (also for ids that do not exist). */
   async person(id: string): Promise<PersonRecord | null> {
     if (!UUID.test(id)) return null;
-    return this.byId.load(id.toLowerCase());
+    return this.seen(await this.byId.load(id.toLowerCase()));
   }
 
   async personByPersonnummer(input: string): Promise<PersonRecord | null> {
@@ -69,7 +77,7 @@ export class PersonService {
       personScope(this.viewer),
     );
     if (person) this.byId.prime(person.id, person);
-    return person;
+    return this.seen(person);
   }
 
   async persons(
@@ -85,7 +93,10 @@ export class PersonService {
     const afterId = after ? decodePersonCursor(after) : null;
     const scope = personScope(this.viewer);
     const page = await this.directory.page(scope, filter, size, afterId);
-    for (const p of page.persons) this.byId.prime(p.id, p);
+    for (const p of page.persons) {
+      this.byId.prime(p.id, p);
+      this.seen(p);
+    }
     return { ...page, totalCount: () => this.directory.count(scope, filter) };
   }
 

@@ -27,6 +27,7 @@ import {
 } from '../errors';
 import type { NewEvent, ReferralEventType } from '../events/event-types';
 import { appendEvents } from '../events/outbox';
+import { writeAccessLog } from './access-log';
 import { claimIdempotencyKey, requestHash } from './idempotency';
 import type { PersonDirectory } from './person-directory';
 import type { ReferenceService } from './reference-service';
@@ -118,7 +119,33 @@ export class ReferralService {
     private readonly reference: ReferenceService,
     private readonly persons: PersonDirectory,
     private readonly now: () => Date = () => new Date(),
+    /** Request id and purpose for the access log; set per request by `forRequest`. */
+    private readonly audit: { requestId: string; purpose: string } | null = null,
   ) {}
+
+  /** The same service, writing this request's id and purpose into the access log. */
+  forRequest(requestId: string, purpose: string): ReferralService {
+    return new ReferralService(this.ds, this.reference, this.persons, this.now, {
+      requestId,
+      purpose,
+    });
+  }
+
+  /** Every change is in the access log, in the changing transaction. */
+  private async logWrite(
+    m: EntityManager,
+    v: AuthenticatedViewer,
+    personId: string,
+    operation: string,
+  ): Promise<void> {
+    await writeAccessLog(
+      m,
+      v,
+      this.audit?.requestId ?? 'internal',
+      this.audit?.purpose ?? 'case-handling',
+      [{ personId, action: 'WRITE', operation, fieldGroups: ['referral'] }],
+    );
+  }
 
   // --- helpers ------------------------------------------------------------------------
 
@@ -222,6 +249,7 @@ export class ReferralService {
         await syncReferralLink(m, updated.personId, updated.toJobCentreId, updated.targetGroup);
       }
       const result = more ? await more(m, updated) : updated;
+      await this.logWrite(m, v, updated.personId, step);
       await appendEvents(m, events(updated, r));
       return result as T extends ReferralRecord ? ReferralRecord : T;
     });
@@ -332,6 +360,7 @@ export class ReferralService {
         createdBy: v.sub,
       });
       await syncReferralLink(m, personId, jobCentre.id, targetGroup);
+      await this.logWrite(m, v, personId, 'createReferral');
       await appendEvents(m, [this.event('REFERRAL_SENT', r, v, { targetGroup, supportBarrier })]);
       return r;
     });

@@ -1,0 +1,61 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { PageInfo } from './relay';
+
+@ObjectType({ description: 'One access to a person’s data: who, whose, what, why, when' })
+export class AccessLogEntry {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => Date)
+  at: Date;
+
+  @Field({ description: 'The request, to correlate with the application log' })
+  requestId: string;
+
+  @Field({ description: 'Token subject of the user or system' })
+  actorSub: string;
+
+  @Field()
+  actorRole: string;
+
+  @Field({ description: 'Organisation id of the actor' })
+  actorOrg: string;
+
+  @Field(() => ID)
+  personId: string;
+
+  @Field({ description: 'READ or WRITE' })
+  action: string;
+
+  @Field({ description: 'GraphQL operation name, or the workflow step for a change' })
+  operation: string;
+
+  @Field(() => [String], {
+    description: 'identity, financialAid, jobCentre, sfi, employmentService, referral',
+  })
+  fieldGroups: string[];
+
+  @Field({
+    description:
+      'Stated purpose (x-purpose header / connectionParams.purpose; default case-handling)',
+  })
+  purpose: string;
+}
+
+@ObjectType()
+export class AccessLogEdge {
+  @Field()
+  cursor: string;
+
+  @Field(() => AccessLogEntry)
+  node: AccessLogEntry;
+}
+
+@ObjectType({ description: 'The access log, newest first' })
+export class AccessLogConnection {
+  @Field(() => [AccessLogEdge])
+  edges: AccessLogEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+}
