@@ -4,49 +4,15 @@
  * contiguous (a killed transaction leaves neither state nor event), and the replay returns
  * each event once. PostgreSQL server only (the test writes fixtures beside the running process).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
 import { makeToken } from '../../scripts/token';
 import { createDataSource } from '../../src/db/data-source';
-import { createTestDatabase, onPostgresServer, type TestDatabase } from '../helpers/database';
+import { createTestDatabase, onPostgresServer } from '../helpers/database';
 import { fullSkarholmenPerson, insertPersons } from '../helpers/person-fixture';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { TEST_SECRET } from '../helpers/test-hub';
 
 const onServer = onPostgresServer ? test : test.skip;
-
-interface Proc {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-function startProcess(db: TestDatabase): Promise<Proc> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/index.ts'], {
-    cwd: join(__dirname, '..', '..'),
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      AUTH_JWT_SECRET: TEST_SECRET,
-      DATABASE_URL: db.url,
-      DEMO_DATA: 'off',
-    },
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const parsed = JSON.parse(line) as { msg?: string; url?: string };
-      if (parsed.msg === 'samverkan-hub listening' && parsed.url)
-        resolve({ child, url: parsed.url, exited });
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
 
 async function gql(url: string, token: string, query: string, variables: Record<string, unknown>) {
   const res = await fetch(`${url}/graphql`, {
@@ -62,9 +28,9 @@ onServer(
   async () => {
     const db = await createTestDatabase();
     let ds: DataSource | undefined;
-    let proc: Proc | undefined;
+    let proc: ServerProcess | undefined;
     try {
-      proc = await startProcess(db);
+      proc = await startServerProcess({ DATABASE_URL: db.url! });
       ds = createDataSource(db.config);
       await ds.initialize();
       const persons = await insertPersons(
@@ -109,7 +75,7 @@ onServer(
       expect(confirmed.length).toBeGreaterThanOrEqual(40);
       expect(confirmed.length).toBeLessThan(400);
 
-      proc = await startProcess(db);
+      proc = await startServerProcess({ DATABASE_URL: db.url! });
       const referrals = await ds.query<{ id: string }[]>('SELECT id FROM referral');
       const events = await ds.query<{ position: string; referral_id: string; type: string }[]>(
         'SELECT position, referral_id, type FROM event ORDER BY position',

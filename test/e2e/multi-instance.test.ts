@@ -4,9 +4,6 @@
  * delivery within seconds can only have come from the notification. In one process (two Hub
  * objects) and across processes (`src/index.ts` spawned). PostgreSQL server only.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Client } from 'graphql-ws';
 import { makeToken } from '../../scripts/token';
 import { createLogger } from '../../src/observability/logger';
@@ -20,6 +17,7 @@ import {
   wsClient,
 } from '../helpers/event-subscribers';
 import { fullSkarholmenPerson, insertPersons } from '../helpers/person-fixture';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { TEST_SECRET, testConfig } from '../helpers/test-hub';
 
 const d = process.env.DATABASE_URL ? describe : describe.skip;
@@ -27,65 +25,11 @@ const d = process.env.DATABASE_URL ? describe : describe.skip;
 /** Live delivery must be well under the 60 s poll interval. */
 const DELIVERY_MS = 5000;
 
-interface Proc {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  lines: string[];
-  exited: Promise<number | null>;
-}
-
-/** Starts `src/index.ts` as its own process on the same database (port 0). */
-async function startProcess(databaseUrl: string): Promise<Proc> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/index.ts'], {
-    cwd: join(__dirname, '..', '..'),
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      AUTH_JWT_SECRET: TEST_SECRET,
-      DATABASE_URL: databaseUrl,
-      DEMO_DATA: 'off',
-      EVENT_POLL_INTERVAL_MS: '60000',
-    },
-  });
-  const lines: string[] = [];
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`not listening after 10 s: ${lines.join('\n')}\n${stderr}`));
-    }, 10_000);
-    const rl = createInterface({ input: child.stdout });
-    rl.on('line', (line) => {
-      lines.push(line);
-      try {
-        const parsed = JSON.parse(line) as { msg?: string; url?: string };
-        if (parsed.msg === 'samverkan-hub listening' && parsed.url) {
-          clearTimeout(timer);
-          resolve(parsed.url);
-        }
-      } catch {
-        // not a log line
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}: ${lines.join('\n')}\n${stderr}`));
-    });
-  });
-  return { child, url, lines, exited };
-}
-
 d('several instances on one database (PostgreSQL)', () => {
   let db: TestDatabase;
   let a: Hub;
   let b: Hub;
-  let proc: Proc | undefined;
+  let proc: ServerProcess | undefined;
   let personId: string;
   let district: string;
   let coach: string;
@@ -153,7 +97,7 @@ d('several instances on one database (PostgreSQL)', () => {
   });
 
   test('across processes: a spawned hub receives events committed here, and the other way round', async () => {
-    proc = await startProcess(db.url!);
+    proc = await startServerProcess({ DATABASE_URL: db.url!, EVENT_POLL_INTERVAL_MS: '60000' });
     // It found the schema in place and applied nothing.
     expect(proc.lines.some((l) => l.includes('migrations applied'))).toBe(false);
 

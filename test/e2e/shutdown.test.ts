@@ -2,15 +2,14 @@
  * Graceful shutdown: in-flight requests finish, WebSockets close with 1001, the data
  * source is destroyed — in process, and as a real process receiving SIGTERM/SIGINT.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { makeToken } from '../../scripts/token';
 import { holdGraphQLRequest } from '../helpers/raw-http';
+import { startServerProcess } from '../helpers/server-process';
 import { startTestHub, TEST_SECRET } from '../helpers/test-hub';
 
 test('stop(): in-flight request completes, sockets close with 1001, data source destroyed', async () => {
@@ -48,49 +47,16 @@ test('stop(): in-flight request completes, sockets close with 1001, data source 
   expect(t.hub.dataSource.isInitialized).toBe(false);
 });
 
-interface Proc {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  lines: string[];
-  exited: Promise<number | null>;
-}
-
-/** Starts `src/index.ts` as its own process (ts-node with SWC) on port 0. */
-async function startProcess(dataDir: string): Promise<Proc> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/index.ts'], {
-    cwd: join(__dirname, '..', '..'),
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      AUTH_JWT_SECRET: TEST_SECRET,
-      PGLITE_DATA_DIR: dataDir,
-      DEMO_PERSONS: '150',
-    },
-  });
-  const lines: string[] = [];
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.on('line', (line) => {
-      lines.push(line);
-      const parsed = JSON.parse(line) as { msg?: string; url?: string };
-      if (parsed.msg === 'samverkan-hub listening' && parsed.url) resolve(parsed.url);
-    });
-    void exited.then((code) => reject(new Error(`exited with ${code}: ${lines.join('\n')}`)));
-  });
-  return { child, url, lines, exited };
-}
-
 describe('as a process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-shutdown-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   test('SIGTERM lets the in-flight request finish and exits 0', async () => {
-    const p = await startProcess(dataDir);
+    const p = await startServerProcess({
+      PGLITE_DATA_DIR: dataDir,
+      DEMO_DATA: 'auto',
+      DEMO_PERSONS: '150',
+    });
     const held = await holdGraphQLRequest(p.url, '{ organisations(kind: DISTRICT) { id } }');
     p.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 200));
@@ -106,7 +72,11 @@ describe('as a process', () => {
   }, 60000);
 
   test('SIGINT stops it too; the embedded data persisted, so a restart applies and seeds nothing', async () => {
-    const p = await startProcess(dataDir);
+    const p = await startServerProcess({
+      PGLITE_DATA_DIR: dataDir,
+      DEMO_DATA: 'auto',
+      DEMO_PERSONS: '150',
+    });
     expect(p.lines.some((l) => l.includes('migrations applied'))).toBe(false);
     expect(p.lines.some((l) => l.includes('"codeLists":"unchanged"'))).toBe(true);
     expect(p.lines.some((l) => l.includes('demo data'))).toBe(false);

@@ -1,0 +1,65 @@
+/**
+ * Starts `src/index.ts` as its own process (ts-node) on port 0 and waits for its
+ * "listening" log line. Used where a test needs a real process: signals, SIGKILL, a second
+ * instance. Always end it (SIGTERM, or SIGKILL for crash tests) and await `exited`.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { TEST_SECRET } from './test-hub';
+
+export interface ServerProcess {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  /** Every stdout line (pino JSON) so far. */
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+const START_TIMEOUT_MS = 20_000;
+
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/index.ts'], {
+    cwd: join(__dirname, '..', '..'),
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      AUTH_JWT_SECRET: TEST_SECRET,
+      DEMO_DATA: 'off',
+      ...env,
+    },
+  });
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`not listening after ${START_TIMEOUT_MS} ms: ${lines.join('\n')}\n${stderr}`),
+      );
+    }, START_TIMEOUT_MS);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
+      try {
+        const parsed = JSON.parse(line) as { msg?: string; url?: string };
+        if (parsed.msg === 'samverkan-hub listening' && parsed.url) {
+          clearTimeout(timer);
+          resolve(parsed.url);
+        }
+      } catch {
+        // not a log line
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}: ${lines.join('\n')}\n${stderr}`));
+    });
+  });
+  return { child, url, lines, exited };
+}
