@@ -9,6 +9,8 @@ import {
   ReferralApi,
   firstError,
   hoursFromNow,
+  referralInput,
+  ResidentPool,
   stockholmToday,
   type ReferralView,
 } from '../helpers/referral-api';
@@ -38,22 +40,8 @@ afterAll(async () => {
   await t.stop();
 });
 
-let nextResident = 0;
-function resident(): string {
-  if (nextResident >= residents.length) throw new Error('add residents in beforeAll');
-  return residents[nextResident++];
-}
-
-function referralInput(personId: string, extra: Record<string, unknown> = {}) {
-  return {
-    personId,
-    targetGroup: 'ARBETSLOS',
-    supportBarrier: '02',
-    note: 'Syntetisk testremiss',
-    firstAppointmentAt: '2099-01-15T09:00:00.000Z',
-    ...extra,
-  };
-}
+const pool = new ResidentPool(() => residents);
+const resident = (): string => pool.take();
 
 async function countFor(personId: string): Promise<{ referrals: number; sent: number }> {
   const [row] = await t.hub.dataSource.query<{ referrals: string; sent: string }[]>(

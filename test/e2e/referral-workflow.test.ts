@@ -9,6 +9,8 @@ import {
   ReferralApi,
   firstError,
   hoursFromNow,
+  referralInput,
+  ResidentPool,
   plusDays,
   stockholmToday,
   type PlanView,
@@ -52,22 +54,8 @@ afterAll(async () => {
   await t.stop();
 });
 
-let nextResident = 0;
-function resident(): string {
-  if (nextResident >= residents.length) throw new Error('add residents in beforeAll');
-  return residents[nextResident++];
-}
-
-function referralInput(personId: string, extra: Record<string, unknown> = {}) {
-  return {
-    personId,
-    targetGroup: 'ARBETSLOS',
-    supportBarrier: '02',
-    note: 'Syntetisk testremiss',
-    firstAppointmentAt: hoursFromNow(72),
-    ...extra,
-  };
-}
+const pool = new ResidentPool(() => residents);
+const resident = (): string => pool.take();
 
 async function sent(personId = resident(), extra: Record<string, unknown> = {}) {
   return api.ok('createReferral', referralInput(personId, extra), caseworker);

@@ -194,3 +194,31 @@ export function plusDays(date: string, days: number): string {
 export function hoursFromNow(hours: number): string {
   return new Date(Date.now() + hours * 3600 * 1000).toISOString();
 }
+
+/**
+ * A createReferral input. The default appointment is a fixed future instant, so the same
+ * call gives the same input (idempotency keys replay rather than conflict).
+ */
+export function referralInput(personId: string, extra: Record<string, unknown> = {}) {
+  return {
+    personId,
+    targetGroup: 'ARBETSLOS',
+    supportBarrier: '02',
+    note: 'Syntetisk testremiss',
+    firstAppointmentAt: '2099-01-15T09:00:00.000Z',
+    ...extra,
+  };
+}
+
+/** Hands out fixture persons one at a time, so tests never share a person's referrals. */
+export class ResidentPool {
+  private next = 0;
+
+  constructor(private readonly ids: () => readonly string[]) {}
+
+  take(): string {
+    const ids = this.ids();
+    if (this.next >= ids.length) throw new Error('add residents in beforeAll');
+    return ids[this.next++];
+  }
+}
