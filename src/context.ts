@@ -6,7 +6,9 @@ import type { Viewer } from './auth/viewer';
 import type { Connectors } from './connectors/types';
 import type { Logger } from './observability/logger';
 import type { DataSource } from 'typeorm';
+import { stockholmDate } from './domain/working-days';
 import { AccessRecorder } from './services/access-log';
+import type { ConsentService } from './services/consent-service';
 import type { EventService } from './services/event-service';
 import type { PersonDirectory } from './services/person-directory';
 import { ReferralReader } from './services/referral-reader';
@@ -14,6 +16,7 @@ import type { ReferralService } from './services/referral-service';
 import { PersonService } from './services/person-service';
 import type { ReferenceService } from './services/reference-service';
 import { SourceReader } from './services/source-reader';
+import { FieldAccess } from './services/field-access';
 
 /** Long-lived services, built once at start and shared by all operations. */
 export interface Services {
@@ -22,6 +25,7 @@ export interface Services {
   connectors: Connectors;
   dataSource: DataSource;
   referralService: ReferralService;
+  consentService: ConsentService;
   events: EventService;
 }
 
@@ -39,6 +43,10 @@ export interface Context {
   referrals: ReferralReader;
   /** The workflow's write side, logging this request's changes in the access log. */
   referralService: ReferralService;
+  /** Consents for this request, logging changes in the access log. */
+  consentService: ConsentService;
+  /** Field rules of the policy table for this operation (consents read once per person). */
+  fields: FieldAccess;
   /** Collects this operation's reads of persons for the access log. */
   access: AccessRecorder;
   /**
@@ -76,10 +84,11 @@ export function createContext(
     persons: new PersonService(services.personDirectory, services.reference, viewer, access),
     sources: new SourceReader(
       services.connectors,
-      { purpose: 'person-graph', correlationId: requestId, requestedBy },
+      { purpose, correlationId: requestId, requestedBy },
       log,
     ),
-    referrals: new ReferralReader(services.dataSource, viewer),
+    referrals: new ReferralReader(services.dataSource, viewer, access),
+    fields: new FieldAccess(services.dataSource, viewer, access, () => stockholmDate(new Date())),
   });
   const ctx: Context = {
     requestId,
@@ -88,6 +97,7 @@ export function createContext(
     logger: log,
     ...readers(),
     referralService: services.referralService.forRequest(requestId, purpose),
+    consentService: services.consentService.forRequest(requestId, purpose),
     access,
     resetCaches() {
       Object.assign(ctx, readers());

@@ -36,6 +36,7 @@ import { ReferenceService } from './services/reference-service';
 import { scheduleJobGuaranteeCheck } from './services/job-guarantee';
 import { EventService } from './services/event-service';
 import { ReferralService } from './services/referral-service';
+import { ConsentService } from './services/consent-service';
 import { EventDispatcher } from './events/dispatcher';
 import { pgliteNotifications, postgresNotifications } from './events/notifications';
 import type { PGlite } from '@electric-sql/pglite';
@@ -161,6 +162,7 @@ export class Hub {
       connectors: (this.options.connectors ?? createEmbeddedConnectors)(this.ds),
       dataSource: this.ds,
       referralService: new ReferralService(this.ds, reference, personDirectory),
+      consentService: new ConsentService(this.ds, reference, personDirectory),
       events: new EventService(this.ds, this.dispatcher, config.events.subscriberBufferLimit),
     };
     const authenticate = createAuthenticator(createJwtVerifier(config.auth), reference);

@@ -2,14 +2,21 @@
  * THE policy seam: every decision about who may do what is made here and nowhere else.
  * Resolvers and services ask; they never compare roles themselves.
  *
- * Today it holds the foundation rules: which organisation kinds each role belongs to,
- * and which root operations answer without a token (deny by default: a root field not
- * listed as public requires authentication). The role × operation × field table of
- * the trust issue extends this file.
+ * The data is in policy-table.ts (role × operation × field); this file holds the rules
+ * that need more than a lookup: which persons and referrals an organisation sees (row
+ * rules), protected identity, and what a field rule means for one person.
  */
 import type { OrganisationKindName } from '../reference/reference-files';
+import {
+  OPERATION_ROLES,
+  PERSON_FIELD_RULES,
+  REFERRAL_NOTE_ROLES,
+  type ConsentScope,
+  type FieldRule,
+  type PersonFieldGroup,
+} from './policy-table';
 import { Role } from './roles';
-import type { Viewer } from './viewer';
+import type { AuthenticatedViewer, Viewer } from './viewer';
 
 /** Which organisation kinds may issue tokens for which role. */
 export const ROLE_ORGANISATION_KINDS: Record<Role, readonly OrganisationKindName[]> = {
@@ -24,13 +31,11 @@ export const ROLE_ORGANISATION_KINDS: Record<Role, readonly OrganisationKindName
 };
 
 /** Root fields (`Type.field`) anyone may call, with or without a token. */
-export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set([
-  'Query.viewer',
-  'Query.organisations',
-  'Query.organisation',
-  'Query.codeList',
-  'Query.codeListNames',
-]);
+export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set(
+  Object.entries(OPERATION_ROLES)
+    .filter(([, rule]) => rule === 'public')
+    .map(([name]) => name),
+);
 
 /** How an organisation relates to a person (rows of `person_link`). */
 export const LINK_RELATIONS = [
@@ -83,20 +88,12 @@ export function maySeeIdentity(
   return viewer.kind === 'authenticated' && viewer.orgId === person.homeDistrictId;
 }
 
-/** Assistance amounts stay with the district that decided them. */
-export function maySeeAssistanceAmounts(viewer: Viewer, districtId: string): boolean {
-  return (
-    viewer.kind === 'authenticated' &&
-    viewer.role === Role.DISTRICT_CASEWORKER &&
-    viewer.orgId === districtId
-  );
-}
-
 /**
  * Which referrals (and their events) a viewer's organisation is party to: the referring
  * district and the receiving job centre. Caseworkers, coaches and partner systems of a
  * district or job centre see their own; partner systems of city-wide organisations (the
- * district case system, the statistics service) and admins see all; others none.
+ * district case system, the statistics service) see all; others none (an admin runs the
+ * service, not cases).
  */
 export type ReferralScope =
   { kind: 'none' } | { kind: 'all' } | { kind: 'party'; organisationId: string };
@@ -111,8 +108,6 @@ export function referralScope(viewer: Viewer): ReferralScope {
       return viewer.orgKind === 'DISTRICT' || viewer.orgKind === 'JOB_CENTRE'
         ? { kind: 'party', organisationId: viewer.orgId }
         : { kind: 'all' };
-    case Role.ADMIN:
-      return { kind: 'all' };
     default:
       return { kind: 'none' };
   }
@@ -156,7 +151,68 @@ export function roleFitsOrganisation(role: Role, kind: OrganisationKindName): bo
 
 /** May this viewer call this root operation at all? (Row and field rules come after.) */
 export function mayCallRootField(viewer: Viewer, parentType: string, fieldName: string): Decision {
-  if (PUBLIC_ROOT_FIELDS.has(`${parentType}.${fieldName}`)) return ALLOW;
+  const rule = OPERATION_ROLES[`${parentType}.${fieldName}`];
+  if (rule === 'public') return ALLOW;
   if (viewer.kind !== 'authenticated') return { allowed: false, reason: 'UNAUTHENTICATED' };
+  // Not in the table: closed to everyone until someone decides who may call it.
+  if (!rule || !rule.includes(viewer.role)) return { allowed: false, reason: 'FORBIDDEN' };
   return ALLOW;
+}
+
+/** The rule for one field group of a person, for this viewer's role. */
+export function personFieldRule(viewer: Viewer, group: PersonFieldGroup): FieldRule {
+  if (viewer.kind !== 'authenticated') return { basis: 'never' };
+  return PERSON_FIELD_RULES[viewer.role][group];
+}
+
+/** What a field rule needs to know about the person and the viewer's consents. */
+export interface FieldFacts {
+  /** The district holding the person's assistance case, when that matters. */
+  caseDistrictId?: string | null;
+  /** Scopes of the person's valid consents naming the viewer's organisation. */
+  consentScopes: ReadonlySet<ConsentScope>;
+}
+
+/**
+ * Decides one field group for one person the viewer may see (the row rule passed). Returns
+ * the basis it was allowed on, or null when denied.
+ */
+export function decidePersonField(
+  viewer: Viewer,
+  group: PersonFieldGroup,
+  facts: FieldFacts,
+): FieldRule | null {
+  const rule = personFieldRule(viewer, group);
+  switch (rule.basis) {
+    case 'never':
+      return null;
+    case 'relation':
+    case 'referral':
+    case 'legal-basis':
+      return rule;
+    case 'deciding-district':
+      return viewer.kind === 'authenticated' && facts.caseDistrictId === viewer.orgId ? rule : null;
+    case 'consent':
+      return facts.consentScopes.has(rule.scope) ? rule : null;
+  }
+}
+
+/** The referral's free-text note: the parties only (see REFERRAL_NOTE_ROLES). */
+export function maySeeReferralNote(
+  viewer: Viewer,
+  referral: { fromDistrictId: string; toJobCentreId: string },
+): boolean {
+  return (
+    viewer.kind === 'authenticated' &&
+    REFERRAL_NOTE_ROLES.includes(viewer.role) &&
+    (viewer.orgId === referral.fromDistrictId || viewer.orgId === referral.toJobCentreId)
+  );
+}
+
+/**
+ * Which consents of a person a viewer may list: the district that holds the person's case
+ * sees all (it records them); other organisations those that name them as a party.
+ */
+export function consentListScope(viewer: AuthenticatedViewer): 'all' | 'as-party' {
+  return viewer.role === Role.DISTRICT_CASEWORKER ? 'all' : 'as-party';
 }

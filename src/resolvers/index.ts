@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AccessLogResolver } from './access-log-resolver';
+import { ConsentResolver, PersonConsentsResolver } from './consent-resolver';
 import { EventResolver } from './event-resolver';
 import { PersonConnectionResolver, PersonResolver } from './person-resolver';
 import { ReferralMutationResolver } from './referral-mutation-resolver';
@@ -12,6 +13,7 @@ import {
   ReferralConnectionResolver,
   ReferralResolver,
   ReferralReturnResolver,
+  ReferralStatusSummaryResolver,
 } from './referral-resolver';
 import { ReferenceResolver } from './reference-resolver';
 import {
@@ -54,4 +56,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ReferralMutationResolver,
   EventResolver,
   AccessLogResolver,
+  ConsentResolver,
+  PersonConsentsResolver,
+  ReferralStatusSummaryResolver,
 ];

@@ -1,5 +1,4 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { maySeeIdentity } from '../auth/policy';
 import type {
   EmploymentServiceStatusRecord,
   FinancialAidCaseRecord,
@@ -70,66 +69,75 @@ export class PersonResolver {
     nullable: true,
     description: 'Personnummer, 12 digits; null when withheld (protected identity)',
   })
-  personnummer(@Root() p: PersonRecord, @Ctx() ctx: Context): string | null {
-    return maySeeIdentity(ctx.viewer, p) ? p.personnummer : null;
+  async personnummer(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<string> {
+    await ctx.fields.require(p, 'identity');
+    return p.personnummer;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Förnamn; null when withheld' })
-  givenName(@Root() p: PersonRecord, @Ctx() ctx: Context): string | null {
-    return maySeeIdentity(ctx.viewer, p) ? p.givenName : null;
+  async givenName(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<string> {
+    await ctx.fields.require(p, 'identity');
+    return p.givenName;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Efternamn; null when withheld' })
-  familyName(@Root() p: PersonRecord, @Ctx() ctx: Context): string | null {
-    return maySeeIdentity(ctx.viewer, p) ? p.familyName : null;
+  async familyName(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<string> {
+    await ctx.fields.require(p, 'identity');
+    return p.familyName;
   }
 
   @FieldResolver(() => Organisation, {
     nullable: true,
     description: 'Folkbokföringsdistrikt: the district the person lives in; null when withheld',
   })
-  homeDistrict(@Root() p: PersonRecord, @Ctx() ctx: Context): OrganisationRecord | null {
-    if (!p.homeDistrictId || !maySeeIdentity(ctx.viewer, p)) return null;
+  async homeDistrict(
+    @Root() p: PersonRecord,
+    @Ctx() ctx: Context,
+  ): Promise<OrganisationRecord | null> {
+    await ctx.fields.require(p, 'identity');
+    if (!p.homeDistrictId) return null;
     return ctx.services.reference.organisation(p.homeDistrictId) ?? null;
   }
 
   @FieldResolver(() => FinancialAidCase, {
     nullable: true,
-    description: 'Försörjningsstöd: the district case (source socialtjanst)',
+    description:
+      'Försörjningsstöd: the district case (source socialtjanst). The deciding district sees it in full; the receiving job centre sees that there is a case and its support barrier (shared with the referral), never decisions or amounts; others get FORBIDDEN.',
   })
   async financialAid(
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
   ): Promise<FinancialAidCaseView | null> {
+    // Denied before the source is asked: data minimisation starts with not fetching.
+    if (ctx.fields.never('financialAid')) await ctx.fields.require(p, 'financialAid');
     const record = await ctx.sources.load('socialtjanst', p.id);
     if (!record) return null;
-    ctx.access.read(p.id, 'financialAid');
+    await ctx.fields.require(p, 'financialAid', record.districtId);
     return { ...record, person: p, active: record.status === 'ACTIVE' };
   }
 
   @FieldResolver(() => JobCentreEnrolment, {
     nullable: true,
-    description: 'Jobbtorg enrolment (source jobbtorg)',
+    description:
+      'Jobbtorg enrolment (source jobbtorg). Outside the job centres only with the person’s consent (scope JOB_CENTRE).',
   })
   async jobCentre(
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
   ): Promise<JobCentreEnrolmentRecord | null> {
-    const record = await ctx.sources.load('jobbtorg', p.id);
-    if (record) ctx.access.read(p.id, 'jobCentre');
-    return record;
+    await ctx.fields.require(p, 'jobCentre');
+    return ctx.sources.load('jobbtorg', p.id);
   }
 
   @FieldResolver(() => [SfiEnrolment], {
     nullable: true,
-    description: 'SFI enrolments, latest first (source sfi)',
+    description:
+      'SFI enrolments, latest first (source sfi). Outside adult education only with the person’s consent (scope SFI).',
   })
   async sfi(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<SfiEnrolmentRecord[] | null> {
+    await ctx.fields.require(p, 'sfi');
     const record = await ctx.sources.load('sfi', p.id);
-    if (record) {
-      ctx.access.read(p.id, 'sfi');
-      return record;
-    }
+    if (record) return record;
     // No record means no enrolments, unless the source failed: then it is unknown.
     return ctx.sources.failed('sfi') ? null : [];
   }
@@ -137,15 +145,14 @@ export class PersonResolver {
   @FieldResolver(() => EmploymentServiceStatus, {
     nullable: true,
     description:
-      'Arbetsförmedlingen status; null when the person is not known to AF (source arbetsformedlingen)',
+      'Arbetsförmedlingen status; null when the person is not known to AF (source arbetsformedlingen). Districts read it through SSBTEK; job centres and others only with the person’s consent (scope EMPLOYMENT_SERVICE).',
   })
   async employmentService(
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
   ): Promise<EmploymentServiceStatusRecord | null> {
-    const record = await ctx.sources.load('arbetsformedlingen', p.id);
-    if (record) ctx.access.read(p.id, 'employmentService');
-    return record;
+    await ctx.fields.require(p, 'employmentService');
+    return ctx.sources.load('arbetsformedlingen', p.id);
   }
 }
 

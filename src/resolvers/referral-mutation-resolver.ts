@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
+import { withFreeText } from './middleware/free-text';
 import type { DeviationRecord, JobPlanRecord, ReferralRecord } from '../services/referral-store';
 import { Deviation, JobPlan, Referral } from './types/referral';
 import {
@@ -74,31 +75,32 @@ export class ReferralMutationResolver {
   @Mutation(() => JobPlan, {
     description: 'Job centre: submit an initial or extended job plan for the district’s decision',
   })
-  submitJobPlan(
+  async submitJobPlan(
     @Arg('input') input: SubmitJobPlanInput,
     @Ctx() ctx: Context,
   ): Promise<JobPlanRecord> {
-    return ctx.referralService.submitJobPlan(ctx.viewer, input);
+    // The caller is a party (the service checked): it may read the free text it wrote.
+    return withFreeText(await ctx.referralService.submitJobPlan(ctx.viewer, input), true);
   }
 
   @Mutation(() => JobPlan, {
     description: 'District: approve or reject a job plan, with a comment',
   })
-  decideJobPlan(
+  async decideJobPlan(
     @Arg('input') input: DecideJobPlanInput,
     @Ctx() ctx: Context,
   ): Promise<JobPlanRecord> {
-    return ctx.referralService.decideJobPlan(ctx.viewer, input);
+    return withFreeText(await ctx.referralService.decideJobPlan(ctx.viewer, input), true);
   }
 
   @Mutation(() => Deviation, {
     description: 'Job centre: report a deviation (avvikelse) to the district',
   })
-  reportDeviation(
+  async reportDeviation(
     @Arg('input') input: ReportDeviationInput,
     @Ctx() ctx: Context,
   ): Promise<DeviationRecord> {
-    return ctx.referralService.reportDeviation(ctx.viewer, input);
+    return withFreeText(await ctx.referralService.reportDeviation(ctx.viewer, input), true);
   }
 
   @Mutation(() => Referral, {

@@ -1,5 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { inReferralScope, maySeeReferralNote, referralScope } from '../auth/policy';
 import type { Context } from '../context';
+import { ForbiddenError } from '../errors';
+import { withFreeText } from './middleware/free-text';
 import type { PersonRecord } from '../services/person-directory';
 import { encodeReferralCursor } from '../services/referral-reader';
 import { referralLimits } from '../services/referral-service';
@@ -27,6 +30,7 @@ import {
   ReferralEvent,
   ReferralFilter,
   ReferralReturn,
+  ReferralStatusSummary,
 } from './types/referral';
 
 type ReferralConnectionValue = ConnectionValue<ReferralRecord>;
@@ -47,13 +51,47 @@ export class PersonReferralsResolver {
     description:
       'Remisser: the person’s referrals the viewer’s organisation is party to, newest first',
   })
-  referrals(
+  async referrals(
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<ReferralConnectionValue> {
+    await ctx.fields.require(p, 'referrals');
     return referralConnection(ctx, { personId: p.id }, first, after);
+  }
+
+  @FieldResolver(() => [ReferralStatusSummary], {
+    nullable: true,
+    description:
+      'Status only of the person’s referrals, newest first: parties see their own; SFI providers and AF offices all, with the person’s consent (scope REFERRAL_STATUS)',
+  })
+  async referralStatuses(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<ReferralRecord[]> {
+    const rule = await ctx.fields.require(p, 'referralStatuses');
+    const all = await ctx.referrals.ofPerson.load(p.id);
+    if (rule.basis !== 'relation') return all;
+    const scope = referralScope(ctx.viewer);
+    return all.filter((r) =>
+      inReferralScope(scope, { districtId: r.fromDistrictId, jobCentreId: r.toJobCentreId }),
+    );
+  }
+}
+
+@Resolver(() => ReferralStatusSummary)
+export class ReferralStatusSummaryResolver {
+  @FieldResolver(() => ID)
+  referralId(@Root() r: ReferralRecord): string {
+    return r.id;
+  }
+
+  @FieldResolver(() => Organisation, { description: 'The referring district' })
+  fromDistrict(@Root() r: ReferralRecord, @Ctx() ctx: Context): OrganisationRecord | undefined {
+    return ctx.services.reference.organisation(r.fromDistrictId);
+  }
+
+  @FieldResolver(() => Organisation, { description: 'The receiving job centre' })
+  toJobCentre(@Root() r: ReferralRecord, @Ctx() ctx: Context): OrganisationRecord | undefined {
+    return ctx.services.reference.organisation(r.toJobCentreId);
   }
 }
 
@@ -141,37 +179,59 @@ export class ReferralResolver {
     return referralLimits(r).maxEndDate;
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'Free text from the district: for the two parties only (FORBIDDEN for city-wide systems)',
+  })
+  note(@Root() r: ReferralRecord, @Ctx() ctx: Context): string | null {
+    if (!maySeeReferralNote(ctx.viewer, r))
+      throw new ForbiddenError('Free text stays with the referral’s parties', {
+        fieldGroup: 'freeText',
+        requires: 'referral-party',
+      });
+    return r.note;
+  }
+
   @FieldResolver(() => [JobPlan])
-  plans(@Root() r: ReferralRecord, @Ctx() ctx: Context): Promise<JobPlanRecord[]> {
-    return ctx.referrals.plans.load(r.id);
+  async plans(@Root() r: ReferralRecord, @Ctx() ctx: Context): Promise<JobPlanRecord[]> {
+    const party = maySeeReferralNote(ctx.viewer, r);
+    return (await ctx.referrals.plans.load(r.id)).map((p) => withFreeText(p, party));
   }
 
   @FieldResolver(() => [Deviation])
-  deviations(@Root() r: ReferralRecord, @Ctx() ctx: Context): Promise<DeviationRecord[]> {
-    return ctx.referrals.deviations.load(r.id);
+  async deviations(@Root() r: ReferralRecord, @Ctx() ctx: Context): Promise<DeviationRecord[]> {
+    const party = maySeeReferralNote(ctx.viewer, r);
+    return (await ctx.referrals.deviations.load(r.id)).map((d) => withFreeText(d, party));
   }
 
   @FieldResolver(() => ReferralReturn, { nullable: true, name: 'return' })
-  returnInfo(@Root() r: ReferralRecord) {
+  returnInfo(@Root() r: ReferralRecord, @Ctx() ctx: Context) {
     return r.returnedAt
-      ? {
-          reason: r.returnReason,
-          note: r.returnNote,
-          returnedAt: r.returnedAt,
-          acknowledgedAt: r.returnAcknowledgedAt,
-        }
+      ? withFreeText(
+          {
+            reason: r.returnReason,
+            note: r.returnNote,
+            returnedAt: r.returnedAt,
+            acknowledgedAt: r.returnAcknowledgedAt,
+          },
+          maySeeReferralNote(ctx.viewer, r),
+        )
       : null;
   }
 
   @FieldResolver(() => Closure, { nullable: true })
-  closure(@Root() r: ReferralRecord) {
+  closure(@Root() r: ReferralRecord, @Ctx() ctx: Context) {
     return r.closedAt
-      ? {
-          reason: r.closureReason,
-          employmentType: r.closureEmploymentType,
-          note: r.closureNote,
-          closedAt: r.closedAt,
-        }
+      ? withFreeText(
+          {
+            reason: r.closureReason,
+            employmentType: r.closureEmploymentType,
+            note: r.closureNote,
+            closedAt: r.closedAt,
+          },
+          maySeeReferralNote(ctx.viewer, r),
+        )
       : null;
   }
 

@@ -4,7 +4,6 @@
  * not see (a protected person's district, assistance amounts outside the district).
  */
 import { Ctx, Float, FieldResolver, Resolver, Root } from 'type-graphql';
-import { maySeeAssistanceAmounts, maySeeIdentity } from '../auth/policy';
 import type {
   AssistanceDecisionRecord,
   EmploymentServiceStatusRecord,
@@ -14,7 +13,6 @@ import type {
   SfiEnrolmentRecord,
 } from '../connectors/types';
 import type { Context } from '../context';
-import { ForbiddenError } from '../errors';
 import type { CodeRecord, OrganisationRecord } from '../services/reference-service';
 import { codeOf } from './code-of';
 import type { FinancialAidCaseView } from './person-resolver';
@@ -30,7 +28,7 @@ import {
 import { Organisation } from './types/organisation';
 import { SfiEnrolment } from './types/sfi';
 
-type DecisionView = AssistanceDecisionRecord & { districtId: string };
+type DecisionView = AssistanceDecisionRecord & Pick<FinancialAidCaseView, 'districtId' | 'person'>;
 
 @Resolver(() => FinancialAidCase)
 export class FinancialAidCaseResolver {
@@ -38,8 +36,12 @@ export class FinancialAidCaseResolver {
     nullable: true,
     description: 'The district (stadsdel) that holds the case; null when withheld',
   })
-  district(@Root() c: FinancialAidCaseView, @Ctx() ctx: Context): OrganisationRecord | null {
-    if (!maySeeIdentity(ctx.viewer, c.person)) return null;
+  async district(
+    @Root() c: FinancialAidCaseView,
+    @Ctx() ctx: Context,
+  ): Promise<OrganisationRecord | null> {
+    // Where the case is says where a protected person lives.
+    await ctx.fields.require(c.person, 'identity');
     return ctx.services.reference.organisation(c.districtId) ?? null;
   }
 
@@ -58,9 +60,14 @@ export class FinancialAidCaseResolver {
     return codeOf(ctx.services.reference, 'targetGroup', c.targetGroup);
   }
 
-  @FieldResolver(() => [AssistanceDecision], { description: 'Monthly decisions, latest first' })
-  decisions(@Root() c: FinancialAidCaseView): DecisionView[] {
-    return c.decisions.map((d) => ({ ...d, districtId: c.districtId }));
+  @FieldResolver(() => [AssistanceDecision], {
+    nullable: true,
+    description:
+      'Monthly decisions, latest first: the deciding district only (null with FORBIDDEN for others)',
+  })
+  async decisions(@Root() c: FinancialAidCaseView, @Ctx() ctx: Context): Promise<DecisionView[]> {
+    await ctx.fields.require(c.person, 'assistanceDecisions', c.districtId);
+    return c.decisions.map((d) => ({ ...d, districtId: c.districtId, person: c.person }));
   }
 }
 
@@ -70,10 +77,8 @@ export class AssistanceDecisionResolver {
     nullable: true,
     description: 'Belopp in SEK: only the deciding district sees it (FORBIDDEN otherwise)',
   })
-  amount(@Root() d: DecisionView, @Ctx() ctx: Context): number {
-    if (!maySeeAssistanceAmounts(ctx.viewer, d.districtId)) {
-      throw new ForbiddenError('Amounts are visible to the deciding district only');
-    }
+  async amount(@Root() d: DecisionView, @Ctx() ctx: Context): Promise<number> {
+    await ctx.fields.require(d.person, 'assistanceAmounts', d.districtId);
     return Number(d.amount);
   }
 }

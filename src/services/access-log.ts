@@ -7,10 +7,11 @@
  * withheld and the request fails. Changes are written by the mutation's own transaction.
  */
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PersonFieldGroup } from '../auth/policy-table';
 import type { AuthenticatedViewer, Viewer } from '../auth/viewer';
 
-export type FieldGroup =
-  'identity' | 'financialAid' | 'jobCentre' | 'sfi' | 'employmentService' | 'referral';
+/** What was read or changed: a person field group of the policy table, or a referral. */
+export type FieldGroup = PersonFieldGroup | 'referral';
 
 export interface AccessEntry {
   personId: string;

@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { referralScope } from '../auth/policy';
 import type { Viewer } from '../auth/viewer';
+import type { AccessRecorder } from './access-log';
 import { BadUserInputError } from '../errors';
 import { toStoredEvent } from '../events/event-store';
 import type { StoredEvent } from '../events/event-types';
@@ -15,6 +16,7 @@ import {
   interruptionsOf,
   listReferrals,
   plansOf,
+  referralsOfPersons,
   type DeviationRecord,
   type InterruptionRecord,
   type JobPlanRecord,
@@ -52,9 +54,13 @@ export class ReferralReader {
   readonly interruptions: DataLoader<string, InterruptionRecord[]>;
   readonly events: DataLoader<string, StoredEvent[]>;
 
+  /** All referrals of a person, whatever the viewer's scope: the caller applies the field rule. */
+  readonly ofPerson: DataLoader<string, ReferralRecord[]>;
+
   constructor(
     private readonly ds: DataSource,
     viewer: Viewer,
+    private readonly access?: AccessRecorder,
   ) {
     this.scope = referralScope(viewer);
     this.byId = new DataLoader(async (ids) => {
@@ -67,6 +73,12 @@ export class ReferralReader {
     this.interruptions = new DataLoader(async (ids) =>
       groupBy(await interruptionsOf(ds, ids), ids),
     );
+    this.ofPerson = new DataLoader(async (ids) => {
+      const rows = await referralsOfPersons(ds, ids);
+      const map = new Map<string, ReferralRecord[]>(ids.map((k) => [k, []]));
+      for (const r of rows) map.get(r.personId)?.push(r);
+      return ids.map((k) => map.get(k) ?? []);
+    });
     this.events = new DataLoader(async (ids) => {
       const rows = await ds.query<Parameters<typeof toStoredEvent>[0][]>(
         `SELECT position, id, type, occurred_at, referral_id, person_id, district_id, job_centre_id, actor_sub, actor_org, payload
@@ -80,9 +92,15 @@ export class ReferralReader {
     });
   }
 
+  /** Records that the viewer got this referral (about its person) for the access log. */
+  private seen<T extends ReferralRecord | null>(r: T): T {
+    if (r) this.access?.read(r.personId, 'referral');
+    return r;
+  }
+
   /** A referral the viewer's organisation is party to, else null. */
-  referral(id: string): Promise<ReferralRecord | null> {
-    return UUID.test(id) ? this.byId.load(id.toLowerCase()) : Promise.resolve(null);
+  async referral(id: string): Promise<ReferralRecord | null> {
+    return UUID.test(id) ? this.seen(await this.byId.load(id.toLowerCase())) : null;
   }
 
   async list(
@@ -100,7 +118,10 @@ export class ReferralReader {
       size,
       after ? decodeReferralCursor(after) : null,
     );
-    for (const r of page.rows) this.byId.prime(r.id, r);
+    for (const r of page.rows) {
+      this.byId.prime(r.id, r);
+      this.seen(r);
+    }
     return page;
   }
 }

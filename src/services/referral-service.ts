@@ -28,6 +28,7 @@ import {
 import type { NewEvent, ReferralEventType } from '../events/event-types';
 import { appendEvents } from '../events/outbox';
 import { writeAccessLog } from './access-log';
+import { consentStatus, findConsent } from './consent-store';
 import { claimIdempotencyKey, requestHash } from './idempotency';
 import type { PersonDirectory } from './person-directory';
 import type { ReferenceService } from './reference-service';
@@ -305,6 +306,7 @@ export class ReferralService {
       );
     }
     const personId = await this.resolvePersonId(v, input);
+    if (input.consentId != null) await this.requireConsent(input.consentId, personId, jobCentre.id);
 
     const id = randomUUID();
     return this.ds.transaction(async (m) => {
@@ -364,6 +366,19 @@ export class ReferralService {
       await appendEvents(m, [this.event('REFERRAL_SENT', r, v, { targetGroup, supportBarrier })]);
       return r;
     });
+  }
+
+  /** The consent a referral cites must be the person's, valid today, naming the job centre. */
+  private async requireConsent(consentId: string, personId: string, jobCentreId: string) {
+    const consent = /^[0-9a-f-]{36}$/i.test(consentId)
+      ? await findConsent(this.ds, consentId)
+      : null;
+    if (!consent || consent.personId !== personId)
+      throw new BadUserInputError('No such consent for this person', 'consentId');
+    if (consentStatus(consent, stockholmDate(this.now())) !== 'ACTIVE')
+      throw new BadUserInputError('The consent is not valid today', 'consentId');
+    if (!consent.parties.includes(jobCentreId))
+      throw new BadUserInputError('The consent does not name the job centre', 'consentId');
   }
 
   private async resolvePersonId(

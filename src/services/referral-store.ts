@@ -96,6 +96,17 @@ export async function findReferrals(
   );
 }
 
+/** Every referral of these persons, newest first (no scope: callers apply the policy). */
+export async function referralsOfPersons(
+  db: Db,
+  personIds: readonly string[],
+): Promise<ReferralRecord[]> {
+  return db.query<ReferralRecord[]>(
+    `SELECT ${SELECT} FROM referral r WHERE r.person_id = ANY($1::uuid[]) ORDER BY r.created_at DESC, r.id DESC`,
+    [personIds],
+  );
+}
+
 export async function findReferral(db: Db, id: string): Promise<ReferralRecord | null> {
   const rows = await db.query<ReferralRecord[]>(
     `SELECT ${SELECT} FROM referral r WHERE r.id = $1`,

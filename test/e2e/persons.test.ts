@@ -117,7 +117,7 @@ const CASELOAD = `query ($first: Int, $after: String, $f: PersonFilter) {
     pageInfo { hasNextPage endCursor }
     edges { cursor node {
       id personnummer givenName familyName birthYear protectedIdentity homeDistrict { id }
-      financialAid { caseId status active caseworker periodStart supportBarrier { code label } targetGroup { code } district { id } decisions { month outcome } }
+      financialAid { caseId status active caseworker periodStart supportBarrier { code label } targetGroup { code } district { id } }
       jobCentre { coach status firstVisitAt jobCentre { id } currentPlan { kind status validTo } interventions { interventionType { code label } provider hoursPerWeek } interruptions { fromDate } closure { closedAt } }
       sfi { provider { id } studyPath { code } course { code label } status grade { code } }
       employmentService { registered registeredSince category { code label } programme { code label } activitySupport fetchedAt stale office { id } }
@@ -134,7 +134,6 @@ interface CaseloadNode {
   financialAid: {
     supportBarrier: { code: string; label: string };
     district: { id: string } | null;
-    decisions: unknown[];
   } | null;
   jobCentre: {
     jobCentre: { id: string };
@@ -159,10 +158,24 @@ type Caseload = {
 
 test("a coach's caseload: the job centre's persons with all four sources in one query", async () => {
   const res = await t.gql<Caseload>(CASELOAD, { token: coachSydvast, variables: { first: 100 } });
-  expect(res.body.errors).toBeUndefined();
   const nodes = res.body.data!.persons.edges.map((e) => e.node);
   const expected = [p.full, p.protectedP, p.hagersten, ...bulk].map((x) => x.id).sort();
   expect(nodes.map((n) => n.id).sort()).toEqual(expected);
+  // Denied exactly: the protected person's identity, and SFI and AF data of the one person
+  // who gave no consent (Hägersten). Everyone else's four sources resolve.
+  const at = (id: string) => `persons.edges.${nodes.findIndex((n) => n.id === id)}.node`;
+  expect(
+    res.body.errors?.map((e) => [e.extensions?.code, e.extensions?.fieldGroup, e.path?.join('.')]),
+  ).toEqual(
+    expect.arrayContaining([
+      ...['personnummer', 'givenName', 'familyName', 'homeDistrict', 'financialAid.district'].map(
+        (f) => ['FORBIDDEN', 'identity', `${at(p.protectedP.id)}.${f}`],
+      ),
+      ['FORBIDDEN', 'sfi', `${at(p.hagersten.id)}.sfi`],
+      ['FORBIDDEN', 'employmentService', `${at(p.hagersten.id)}.employmentService`],
+    ]),
+  );
+  expect(res.body.errors).toHaveLength(7);
 
   const full = nodes.find((n) => n.id === p.full.id)!;
   expect(full.givenName).toBe('Amina');
@@ -171,7 +184,6 @@ test("a coach's caseload: the job centre's persons with all four sources in one 
     label: 'Arbetslös utan ersättning',
   });
   expect(full.financialAid?.district).toEqual({ id: 'skarholmen' });
-  expect(full.financialAid?.decisions).toHaveLength(2);
   expect(full.jobCentre?.jobCentre).toEqual({ id: 'jobbtorg-sydvast' });
   expect(full.jobCentre?.currentPlan?.kind).toBe('INITIAL');
   expect(full.jobCentre?.interventions.map((i) => i.interventionType.code)).toEqual([
@@ -192,7 +204,9 @@ test("a coach's caseload: the job centre's persons with all four sources in one 
   });
 
   const hagersten = nodes.find((n) => n.id === p.hagersten.id)!;
-  expect(hagersten.sfi).toEqual([]);
+  expect(hagersten.financialAid?.supportBarrier.code).toBe('02');
+  expect(hagersten.jobCentre?.jobCentre).toEqual({ id: 'jobbtorg-sydvast' });
+  expect(hagersten.sfi).toBeNull();
   expect(hagersten.employmentService).toBeNull();
 });
 
@@ -224,7 +238,7 @@ test('protected identity: name, personnummer and district withheld outside the o
   });
 });
 
-test('assistance amounts: the deciding district sees them, a coach gets null and FORBIDDEN', async () => {
+test('assistance decisions and amounts: the deciding district sees them, a coach gets null and FORBIDDEN', async () => {
   const q =
     'query ($id: ID!) { person(id: $id) { financialAid { decisions { outcome amount } } } }';
   const own = await t.gql<{ person: { financialAid: { decisions: { amount: number }[] } } }>(q, {
@@ -241,14 +255,19 @@ test('assistance amounts: the deciding district sees them, a coach gets null and
     token: coachSydvast,
     variables: { id: p.full.id },
   });
-  expect(coach.body.data!.person.financialAid.decisions).toEqual([
-    { outcome: 'GRANTED', amount: null },
-    { outcome: 'GRANTED', amount: null },
-  ]);
+  // Data minimisation: a coach needs that there is a case, not what was decided.
+  expect(coach.body.data!.person.financialAid.decisions).toBeNull();
   expect(coach.body.errors?.map((e) => [e.extensions?.code, e.path?.join('.')])).toEqual([
-    ['FORBIDDEN', 'person.financialAid.decisions.0.amount'],
-    ['FORBIDDEN', 'person.financialAid.decisions.1.amount'],
+    ['FORBIDDEN', 'person.financialAid.decisions'],
   ]);
+  // A district that sees the person but did not decide the case: no amounts either.
+  const amounts = await t.gql<{
+    person: { financialAid: { decisions: { amount: number | null }[] | null } };
+  }>('query ($id: ID!) { person(id: $id) { financialAid { decisions { amount } } } }', {
+    token: caseworkerBromma,
+    variables: { id: p.full.id },
+  });
+  expect(amounts.body.data!.person).toBeNull();
 });
 
 test('Relay pagination walks every visible person once, in order', async () => {
@@ -321,14 +340,18 @@ test.each([
   expect(JSON.stringify(res.body)).not.toContain(pnr);
 });
 
-test('without a token persons is UNAUTHENTICATED; an analyst sees no person', async () => {
+test('without a token persons is UNAUTHENTICATED; an analyst may not read persons at all', async () => {
   const anon = await t.gql('{ persons { totalCount } }');
   expect(anon.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-  const a = await t.gql<{ persons: { totalCount: number }; person: unknown }>(
-    'query ($id: ID!) { persons { totalCount } person(id: $id) { id } }',
-    { token: analyst, variables: { id: p.full.id } },
-  );
-  expect(a.body.data).toEqual({ persons: { totalCount: 0 }, person: null });
+  const a = await t.gql<{ person: unknown }>('query ($id: ID!) { person(id: $id) { id } }', {
+    token: analyst,
+    variables: { id: p.full.id },
+  });
+  expect(a.body.data).toEqual({ person: null });
+  expect(a.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+  const list = await t.gql('{ persons { totalCount } }', { token: analyst });
+  expect(list.body.data).toBeNull();
+  expect(list.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
 });
 
 test('no N+1: a page of 50 with all four sources issues as many statements as a page of 5', async () => {
@@ -336,10 +359,11 @@ test('no N+1: a page of 50 with all four sources issues as many statements as a 
     sql.measure(() => t.gql<Caseload>(CASELOAD, { token: coachSydvast, variables: { first } }));
   const small = await run(5);
   const large = await run(50);
-  expect(small.result.body.errors).toBeUndefined();
+  expect(small.result.body.data!.persons.edges).toHaveLength(5);
   expect(large.result.body.data!.persons.edges).toHaveLength(50);
   expect(large.statements.length).toBe(small.statements.length);
-  // page + count + one batched call per source + one access-log insert
-  expect(large.statements.length).toBeLessThanOrEqual(7);
+  // page + count + one batched call per source + one consent lookup + one access-log insert
+  expect(large.statements.length).toBeLessThanOrEqual(8);
+  expect(large.statements.filter((q) => q.includes('FROM consent'))).toHaveLength(1);
   expect(large.statements.filter((q) => q.includes('INSERT INTO access_log'))).toHaveLength(1);
 });

@@ -27,6 +27,14 @@ export interface PersonSpec {
   };
   sfi?: { providerId: string; status?: 'ONGOING' | 'COMPLETED' };
   af?: { officeId: string; registered: boolean; programme?: string };
+  /** Consents recorded by the home district (valid 2026-01-01 … 2099-12-31 unless given). */
+  consents?: {
+    parties: string[];
+    scope: string[];
+    validFrom?: string;
+    validUntil?: string;
+    withdrawn?: boolean;
+  }[];
 }
 
 export interface InsertedPerson {
@@ -156,6 +164,22 @@ export async function insertPersons(
         }
         await link(spec.af.officeId, 'EMPLOYMENT_SERVICE', spec.af.registered);
       }
+      for (const c of spec.consents ?? []) {
+        await m.query(
+          `INSERT INTO consent (id, person_id, parties, scope, valid_from, valid_until, recorded_by_org, recorded_by_sub, withdrawn_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'fixture', $8)`,
+          [
+            randomUUID(),
+            id,
+            c.parties,
+            c.scope,
+            c.validFrom ?? '2026-01-01',
+            c.validUntil ?? '2099-12-31',
+            spec.homeDistrictId,
+            c.withdrawn ? new Date() : null,
+          ],
+        );
+      }
       out.push({ id, personnummer, spec });
     }
   });
@@ -170,6 +194,12 @@ export function fullSkarholmenPerson(extra: Partial<PersonSpec> = {}): PersonSpe
     enrolment: { jobCentreId: 'jobbtorg-sydvast', interventions: 2 },
     sfi: { providerId: 'sfi-kista' },
     af: { officeId: 'af-skarholmen', registered: true, programme: 'JOBB_OCH_UTVECKLINGSGARANTIN' },
+    consents: [fullConsent(['skarholmen', 'jobbtorg-sydvast', 'sfi-kista', 'af-skarholmen'])],
     ...extra,
   };
+}
+
+/** A consent covering every scope between these organisations. */
+export function fullConsent(parties: string[]): NonNullable<PersonSpec['consents']>[number] {
+  return { parties, scope: ['REFERRAL_STATUS', 'JOB_CENTRE', 'SFI', 'EMPLOYMENT_SERVICE'] };
 }

@@ -37,6 +37,7 @@ const HUB_TABLES = [
   'event_sequence',
   'idempotency_key',
   'access_log',
+  'consent',
 ];
 
 test('up creates the schema, down removes it, up again restores it', async () => {

@@ -4,7 +4,9 @@ import {
   mayCallRootField,
   roleFitsOrganisation,
 } from '../../src/auth/policy';
+import { OPERATION_ROLES } from '../../src/auth/policy-table';
 import { ROLES, Role, isRole } from '../../src/auth/roles';
+import { buildHubSchema } from '../../src/schema';
 import { ANONYMOUS, type AuthenticatedViewer } from '../../src/auth/viewer';
 import { ORGANISATION_KINDS, type OrganisationKindName } from '../../src/reference/reference-files';
 
@@ -80,12 +82,74 @@ describe('mayCallRootField', () => {
     ['Mutation', 'viewer'],
     ['Subscription', 'referralEvents'],
     ['Subscription', 'referralReturned'],
-  ])('%s.%s is UNAUTHENTICATED for anonymous, allowed when authenticated', (type, field) => {
+  ])('%s.%s is UNAUTHENTICATED for anonymous', (type, field) => {
     expect(mayCallRootField(ANONYMOUS, type, field)).toEqual({
       allowed: false,
       reason: 'UNAUTHENTICATED',
     });
-    expect(mayCallRootField(viewer, type, field)).toEqual({ allowed: true });
+  });
+
+  it('a root field missing from the table is FORBIDDEN even with a token (deny by default)', () => {
+    for (const role of ROLES) {
+      const v = { ...viewer, role };
+      expect(mayCallRootField(v, 'Query', 'somethingAddedLater')).toEqual({
+        allowed: false,
+        reason: 'FORBIDDEN',
+      });
+      expect(mayCallRootField(v, 'Mutation', 'viewer').allowed).toBe(false);
+    }
+  });
+
+  // Independent expectation, written from the trust issue and API.md: who calls what.
+  const readers = [
+    'DISTRICT_CASEWORKER',
+    'JOB_CENTRE_COACH',
+    'SFI_ADMINISTRATOR',
+    'EMPLOYMENT_SERVICE_OFFICER',
+  ];
+  const referralReaders = ['DISTRICT_CASEWORKER', 'JOB_CENTRE_COACH', 'PARTNER_SYSTEM'];
+  const expectedCallers: [string, string[]][] = [
+    ['Query.person', readers],
+    ['Query.personByPersonnummer', readers],
+    ['Query.persons', readers],
+    ['Query.referral', referralReaders],
+    ['Query.referrals', referralReaders],
+    ['Query.events', referralReaders],
+    ['Subscription.referralEvents', referralReaders],
+    ['Subscription.referralReturned', referralReaders],
+    ['Query.accessLog', ['DATA_PROTECTION_OFFICER']],
+    ['Mutation.createReferral', ['DISTRICT_CASEWORKER']],
+    ['Mutation.withdrawReferral', ['DISTRICT_CASEWORKER']],
+    ['Mutation.decideJobPlan', ['DISTRICT_CASEWORKER']],
+    ['Mutation.acknowledgeReturn', ['DISTRICT_CASEWORKER']],
+    ['Mutation.recordConsent', ['DISTRICT_CASEWORKER']],
+    ['Mutation.withdrawConsent', ['DISTRICT_CASEWORKER']],
+    ['Mutation.acceptReferral', ['JOB_CENTRE_COACH']],
+    ['Mutation.rejectReferral', ['JOB_CENTRE_COACH']],
+    ['Mutation.registerFirstVisit', ['JOB_CENTRE_COACH']],
+    ['Mutation.submitJobPlan', ['JOB_CENTRE_COACH']],
+    ['Mutation.reportDeviation', ['JOB_CENTRE_COACH']],
+    ['Mutation.interruptReferral', ['JOB_CENTRE_COACH']],
+    ['Mutation.resumeReferral', ['JOB_CENTRE_COACH']],
+    ['Mutation.returnReferral', ['JOB_CENTRE_COACH']],
+    ['Mutation.closeReferral', ['JOB_CENTRE_COACH']],
+  ];
+  it.each(expectedCallers)('%s: exactly %j', (name, roles) => {
+    const [type, field] = name.split('.');
+    const allowed = ROLES.filter(
+      (role) => mayCallRootField({ ...viewer, role }, type, field).allowed,
+    );
+    expect([...allowed].sort()).toEqual([...roles].sort());
+  });
+
+  it('every root field of the schema has a row in the table', () => {
+    const schema = buildHubSchema();
+    const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
+    const names = roots.flatMap((t) =>
+      t ? Object.keys(t.getFields()).map((f) => `${t.name}.${f}`) : [],
+    );
+    expect(names.filter((n) => !(n in OPERATION_ROLES))).toEqual([]);
+    expect(Object.keys(OPERATION_ROLES).filter((n) => !names.includes(n))).toEqual([]);
   });
 
   it('field names are matched exactly (no case folding)', () => {

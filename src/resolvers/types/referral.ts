@@ -1,5 +1,15 @@
 import { GraphQLLocalDate } from 'graphql-scalars';
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  Field,
+  Float,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  registerEnumType,
+  UseMiddleware,
+} from 'type-graphql';
+import { partyFreeText } from '../middleware/free-text';
 import { REFERRAL_STATUSES } from '../../domain/referral-workflow';
 import { REFERRAL_EVENT_TYPES } from '../../events/event-types';
 import { PageInfo } from './relay';
@@ -86,7 +96,11 @@ export class JobPlan {
   @Field(() => JobPlanKindEnum)
   kind: JobPlanKindEnum;
 
-  @Field()
+  @Field(() => String, {
+    nullable: true,
+    description: 'Mål: free text, for the referral’s parties only (FORBIDDEN otherwise)',
+  })
+  @UseMiddleware(partyFreeText)
   goal: string;
 
   @Field(() => JobPlanStatusEnum)
@@ -104,7 +118,11 @@ export class JobPlan {
   @Field(() => Date, { nullable: true })
   decidedAt: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'The district’s comment on its decision' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The district’s comment on its decision (parties only)',
+  })
+  @UseMiddleware(partyFreeText)
   decisionComment: string | null;
 }
 
@@ -116,7 +134,8 @@ export class Deviation {
   @Field(() => GraphQLLocalDate)
   date: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text (parties only)' })
+  @UseMiddleware(partyFreeText)
   note: string | null;
 
   @Field(() => Date)
@@ -125,7 +144,8 @@ export class Deviation {
 
 @ObjectType({ description: 'Återremittering: the job centre returned the person to the district' })
 export class ReferralReturn {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text (parties only)' })
+  @UseMiddleware(partyFreeText)
   note: string | null;
 
   @Field(() => Date)
@@ -137,7 +157,8 @@ export class ReferralReturn {
 
 @ObjectType({ description: 'Avslut: how the referral was closed' })
 export class Closure {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text (parties only)' })
+  @UseMiddleware(partyFreeText)
   note: string | null;
 
   @Field(() => Date)
@@ -149,8 +170,7 @@ export class Referral {
   @Field(() => ID)
   id: string;
 
-  @Field(() => String, { nullable: true })
-  note: string | null;
+  // note: a field resolver (ReferralResolver) keeps it with the parties.
 
   @Field(() => ReferralStatusEnum)
   status: string;
@@ -266,4 +286,16 @@ export class ReferralFilter {
 
   @Field(() => ID, { nullable: true })
   personId?: string | null;
+}
+
+@ObjectType({
+  description:
+    'Status only of one of the person’s referrals: what an SFI provider or AF office may see with the person’s consent (scope REFERRAL_STATUS)',
+})
+export class ReferralStatusSummary {
+  @Field(() => ReferralStatusEnum)
+  status: string;
+
+  @Field(() => Date)
+  updatedAt: Date;
 }
