@@ -67,7 +67,8 @@ async function main(): Promise<void> {
     const width = Math.max(...Object.keys(result.rows).map((t) => t.length));
     for (const [table, count] of Object.entries(result.rows))
       console.log(`  ${table.padEnd(width)}  ${String(count).padStart(9)}`);
-    const total = Object.values(result.rows).reduce((a, b) => a + b, 0);
+    console.log(`  ${'consent'.padEnd(width)}  ${String(result.consents).padStart(9)}`);
+    const total = Object.values(result.rows).reduce((a, b) => a + b, result.consents);
     console.log(
       `${result.persons} persons, ${total} rows in ${(result.ms / 1000).toFixed(1)} s (generation and insert, one transaction)`,
     );

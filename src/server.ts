@@ -277,7 +277,10 @@ export class Hub {
     if (!wanted || persons === 0 || (await hasPersons(ds))) return;
     this.logger.info({ persons }, 'empty database: writing the synthetic demo data set');
     const result = await seedDatabase(ds, { persons });
-    this.logger.info({ persons: result.persons, ms: result.ms }, 'synthetic demo data written');
+    this.logger.info(
+      { persons: result.persons, consents: result.consents, ms: result.ms },
+      'synthetic demo data written',
+    );
   }
 
   /** Ordered, idempotent shutdown. Safe to call in any state. */

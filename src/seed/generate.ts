@@ -833,7 +833,7 @@ function emptyData(seed: number, referenceDate: string): DemoData {
 export class DemoDataStream {
   readonly total: number;
   private readonly seed: number;
-  private readonly referenceDate: string;
+  readonly referenceDate: string;
   private readonly rng: Random;
   private readonly ref: DayNumber;
   private readonly orgs: Organisations;

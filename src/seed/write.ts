@@ -159,6 +159,8 @@ export interface SeedResult {
   persons: number;
   /** Rows written per table. */
   rows: Record<string, number>;
+  /** Demo consents derived from the links (see writeDemoConsents). */
+  consents: number;
   ms: number;
 }
 
@@ -241,6 +243,40 @@ async function nextSlice(stream: DemoDataStream): Promise<DemoData | null> {
 }
 
 /**
+ * Demo consents, derived from the links just written: about 85% of the persons who have an
+ * active assistance case and are referred to or enrolled at a job centre agreed that every
+ * organisation around them may share every scope, recorded by their district 30 days before
+ * the reference date and valid for 18 months. The rest gave none, so the demo shows both
+ * (a coach sees SFI and AF data for most of the caseload, FORBIDDEN for the others).
+ * Chosen by a hash of the person id: deterministic for a seed, no extra random draws.
+ */
+async function writeDemoConsents(m: EntityManager, referenceDate: string): Promise<number> {
+  const rows = await m.query<{ n: string }[]>(
+    `WITH inserted AS (
+       INSERT INTO consent (id, person_id, parties, scope, valid_from, valid_until, recorded_by_org, recorded_by_sub, recorded_at)
+       SELECT md5('demo-consent:' || l.person_id::text)::uuid,
+              l.person_id,
+              array_agg(DISTINCT l.organisation_id ORDER BY l.organisation_id),
+              ARRAY['EMPLOYMENT_SERVICE', 'JOB_CENTRE', 'REFERRAL_STATUS', 'SFI'],
+              $1::date - 30,
+              $1::date + 548,
+              min(l.organisation_id) FILTER (WHERE l.relation = 'ASSISTANCE_CASE'),
+              'demo-seed',
+              ($1::date - 30)::timestamptz
+         FROM person_link l
+        WHERE l.active
+        GROUP BY l.person_id
+       HAVING bool_or(l.relation = 'ASSISTANCE_CASE')
+          AND bool_or(l.relation IN ('REFERRAL', 'JOB_CENTRE_ENROLMENT'))
+          AND ('x' || substr(md5(l.person_id::text), 1, 2))::bit(8)::int < 218
+       RETURNING 1)
+     SELECT count(*)::text AS n FROM inserted`,
+    [referenceDate],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
  * Generates `persons` synthetic persons and writes them. Refuses when the database already
  * holds persons (a demo set on top of real or other data would be a mess) unless `reset`.
  * Reference data must be loaded first: the rows point at its organisations.
@@ -256,6 +292,7 @@ export async function seedDatabase(
     referenceDate: options.referenceDate,
   });
   const rows: Record<string, number> = Object.fromEntries(TABLES.map((t) => [t.table, 0]));
+  let consents = 0;
   await dataSource.transaction(async (m) => {
     await m.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
     const [{ districts }] = await m.query<{ districts: string }[]>(
@@ -281,9 +318,10 @@ export async function seedDatabase(
         for (const t of TABLES) rows[t.table] += await insertTable(m, t, slice);
       }
     });
+    consents = await writeDemoConsents(m, stream.referenceDate);
     // Fresh statistics, so the first queries on the demo data get sensible plans instead of
     // waiting for autovacuum.
-    await m.query(`ANALYZE ${SEEDED_TABLES.join(', ')}`);
+    await m.query(`ANALYZE ${SEEDED_TABLES.join(', ')}, consent`);
   });
-  return { persons: stream.total, rows, ms: Math.round(performance.now() - started) };
+  return { persons: stream.total, rows, consents, ms: Math.round(performance.now() - started) };
 }

@@ -1,4 +1,5 @@
 /** Writing the demo data set into a real database (PGlite, or PostgreSQL with DATABASE_URL). */
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/db/data-source';
 import { loadReferenceData } from '../../src/reference/load-reference-data';
@@ -112,6 +113,41 @@ test('values survive the round trip through the database', async () => {
     `SELECT bool_and(synthetic) AS synthetic FROM person`,
   );
   expect(synthetic).toBe(true);
+});
+
+test('demo consents: about 85% of referred or enrolled persons with a case, naming every organisation around them', async () => {
+  // Independent computation from the generated links: who qualifies, who is drawn (the
+  // documented md5 rule), and which organisations they are linked to.
+  const data = generateDemoData({ persons: 300, seed: 11 });
+  const links = new Map<string, { relations: Set<string>; orgs: Set<string> }>();
+  for (const l of data.personLinks.filter((x) => x.active)) {
+    const entry = links.get(l.personId) ?? { relations: new Set(), orgs: new Set() };
+    entry.relations.add(l.relation);
+    entry.orgs.add(l.organisationId);
+    links.set(l.personId, entry);
+  }
+  const qualifying = [...links].filter(
+    ([, e]) =>
+      e.relations.has('ASSISTANCE_CASE') &&
+      (e.relations.has('REFERRAL') || e.relations.has('JOB_CENTRE_ENROLMENT')),
+  );
+  const drawn = qualifying.filter(
+    ([id]) => parseInt(createHash('md5').update(id).digest('hex').slice(0, 2), 16) < 218,
+  );
+  const rows = await ds.query<
+    { person_id: string; parties: string[]; scope: string[]; valid_until: string }[]
+  >(
+    `SELECT person_id, parties, scope, valid_until::text AS valid_until FROM consent ORDER BY person_id`,
+  );
+  expect(rows.map((r) => r.person_id)).toEqual(drawn.map(([id]) => id).sort());
+  for (const r of rows) {
+    expect(r.parties).toEqual([...links.get(r.person_id)!.orgs].sort());
+    expect(r.scope).toEqual(['EMPLOYMENT_SERVICE', 'JOB_CENTRE', 'REFERRAL_STATUS', 'SFI']);
+    expect(r.valid_until > data.referenceDate).toBe(true);
+  }
+  const share = drawn.length / qualifying.length;
+  expect(share).toBeGreaterThan(0.7);
+  expect(share).toBeLessThan(0.97);
 });
 
 test('a second seed without reset is refused and changes nothing', async () => {
