@@ -18,13 +18,7 @@ import {
   UnauthenticatedError,
 } from '../errors';
 import { writeAccessLog } from './access-log';
-import {
-  consentStatus,
-  findConsent,
-  insertConsent,
-  markWithdrawn,
-  type ConsentRecord,
-} from './consent-store';
+import { findConsent, insertConsent, markWithdrawn, type ConsentRecord } from './consent-store';
 import { claimIdempotencyKey, requestHash } from './idempotency';
 import type { PersonDirectory } from './person-directory';
 import type { ReferenceService } from './reference-service';
@@ -185,13 +179,12 @@ export class ConsentService {
     if (reason && reason.length > REASON_MAX)
       throw new BadUserInputError(`reason is longer than ${REASON_MAX} characters`, 'reason');
     if (!UUID.test(input.id)) throw new NotFoundError('Consent not found');
+    const existing = await findConsent(this.ds, input.id);
+    // Only a district that holds the person's case may see (and so withdraw) the consent.
+    if (!existing || !(await this.isOwnPerson(v, existing.personId)))
+      throw new NotFoundError('Consent not found');
     return this.ds.transaction(async (m) => {
-      const existing = await findConsent(m, input.id, true);
-      // Only a district that holds the person's case may see (and so withdraw) the consent.
-      if (!existing || !(await this.isOwnPerson(v, existing.personId)))
-        throw new NotFoundError('Consent not found');
-      if (consentStatus(existing, this.today()) === 'WITHDRAWN')
-        throw new InvalidTransitionError('The consent is already withdrawn');
+      // The update itself decides between concurrent withdrawals: only one finds it open.
       const withdrawn = await markWithdrawn(m, existing.id, v.sub, reason);
       if (!withdrawn) throw new InvalidTransitionError('The consent is already withdrawn');
       await this.logWrite(m, v, existing.personId, 'withdrawConsent');

@@ -94,12 +94,8 @@ export async function insertConsent(
 export async function findConsent(
   db: DataSource | EntityManager,
   id: string,
-  lock = false,
 ): Promise<ConsentRecord | null> {
-  const rows = await db.query<Row[]>(
-    `SELECT ${COLUMNS} FROM consent WHERE id = $1::uuid${lock ? ' FOR UPDATE' : ''}`,
-    [id],
-  );
+  const rows = await db.query<Row[]>(`SELECT ${COLUMNS} FROM consent WHERE id = $1::uuid`, [id]);
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
