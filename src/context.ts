@@ -8,6 +8,7 @@ import type { Logger } from './observability/logger';
 import type { DataSource } from 'typeorm';
 import { stockholmDate } from './domain/working-days';
 import { AccessRecorder } from './services/access-log';
+import type { AccessLogReader } from './services/access-log-reader';
 import type { ConsentService } from './services/consent-service';
 import type { EventService } from './services/event-service';
 import type { PersonDirectory } from './services/person-directory';
@@ -27,6 +28,7 @@ export interface Services {
   referralService: ReferralService;
   consentService: ConsentService;
   events: EventService;
+  accessLog: AccessLogReader;
 }
 
 export interface Context {

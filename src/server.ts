@@ -37,6 +37,7 @@ import { scheduleJobGuaranteeCheck } from './services/job-guarantee';
 import { EventService } from './services/event-service';
 import { ReferralService } from './services/referral-service';
 import { ConsentService } from './services/consent-service';
+import { AccessLogReader } from './services/access-log-reader';
 import { EventDispatcher } from './events/dispatcher';
 import { pgliteNotifications, postgresNotifications } from './events/notifications';
 import type { PGlite } from '@electric-sql/pglite';
@@ -163,6 +164,7 @@ export class Hub {
       dataSource: this.ds,
       referralService: new ReferralService(this.ds, reference, personDirectory),
       consentService: new ConsentService(this.ds, reference, personDirectory),
+      accessLog: new AccessLogReader(this.ds),
       events: new EventService(this.ds, this.dispatcher, config.events.subscriberBufferLimit),
     };
     const authenticate = createAuthenticator(createJwtVerifier(config.auth), reference);

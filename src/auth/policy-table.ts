@@ -187,8 +187,9 @@ export const OPERATION_ROLES: Record<string, OperationRule> = {
   'Query.events': REFERRAL_READERS,
   'Subscription.referralEvents': REFERRAL_READERS,
   'Subscription.referralReturned': REFERRAL_READERS,
-  // The access log.
+  // The access log: the data protection officer reviews all of it; every user their own.
   'Query.accessLog': [Role.DATA_PROTECTION_OFFICER],
+  'Query.myAccessLog': Object.values(Role),
   // The workflow: each step belongs to one side (the workflow table then checks the party
   // and the status).
   'Mutation.createReferral': DISTRICT,

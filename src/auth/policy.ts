@@ -135,11 +135,6 @@ export function inReferralScope(
   return r.districtId === scope.organisationId || r.jobCentreId === scope.organisationId;
 }
 
-/** The access log is reviewed by the data protection officer (dataskyddsombud). */
-export function mayReadAccessLog(viewer: Viewer): boolean {
-  return viewer.kind === 'authenticated' && viewer.role === Role.DATA_PROTECTION_OFFICER;
-}
-
 export type Decision =
   { allowed: true } | { allowed: false; reason: 'UNAUTHENTICATED' | 'FORBIDDEN' };
 

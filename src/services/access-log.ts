@@ -95,7 +95,7 @@ export interface AccessLogRow {
 /** Newest first, keyset on id. */
 export async function readAccessLog(
   db: DataSource,
-  filter: { personId?: string | null; actorSub?: string | null },
+  filter: { personId?: string | null; actorSub?: string | null; actorOrg?: string | null },
   first: number,
   afterId: string | null,
 ): Promise<{ rows: AccessLogRow[]; hasNextPage: boolean }> {
@@ -107,6 +107,7 @@ export async function readAccessLog(
   };
   if (filter.personId) where.push(`person_id = ${p(filter.personId)}::uuid`);
   if (filter.actorSub) where.push(`actor_sub = ${p(filter.actorSub)}`);
+  if (filter.actorOrg) where.push(`actor_org = ${p(filter.actorOrg)}`);
   if (afterId) where.push(`id < ${p(afterId)}::bigint`);
   const rows = await db.query<AccessLogRow[]>(
     `SELECT id::text AS id, at, request_id AS "requestId", actor_sub AS "actorSub", actor_role AS "actorRole",

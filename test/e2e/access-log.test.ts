@@ -15,6 +15,7 @@ import { startTestHub, type TestHub } from '../helpers/test-hub';
 let t: TestHub;
 let person: InsertedPerson;
 let other: InsertedPerson;
+let noConsent: InsertedPerson;
 let caseworker: string;
 let dpo: string;
 
@@ -41,9 +42,10 @@ async function logFor(personId: string): Promise<Entry[]> {
 
 beforeAll(async () => {
   t = await startTestHub({ JOB_GUARANTEE_CHECK_INTERVAL_S: '86400' });
-  [person, other] = await insertPersons(t.hub.dataSource, [
+  [person, other, noConsent] = await insertPersons(t.hub.dataSource, [
     fullSkarholmenPerson(),
     { homeDistrictId: 'bromma', cases: [{ districtId: 'bromma', active: true }] },
+    fullSkarholmenPerson({ consents: [] }),
   ]);
   caseworker = await t.token({ role: 'DISTRICT_CASEWORKER', org: 'skarholmen', sub: 'cw-anna' });
   dpo = await t.token({ role: 'DATA_PROTECTION_OFFICER', org: 'arbetsmarknadsforvaltningen' });
@@ -136,6 +138,80 @@ test('reads over WebSocket are logged too', async () => {
     fieldGroups: ['identity', 'sfi'],
     purpose: 'ws-check',
   });
+});
+
+test('a denied field group is not logged as read; the allowed ones are', async () => {
+  const coach = await t.token({
+    role: 'JOB_CENTRE_COACH',
+    org: 'jobbtorg-sydvast',
+    sub: 'coach-x',
+  });
+  const res = await t.gql<{ person: { sfi: unknown; jobCentre: unknown } }>(
+    'query Denied($id: ID!) { person(id: $id) { sfi { status } jobCentre { status } financialAid { decisions { amount } } } }',
+    { token: coach, variables: { id: noConsent.id } },
+  );
+  expect(res.body.data!.person.sfi).toBeNull();
+  expect(res.body.errors?.map((e) => e.extensions?.fieldGroup).sort()).toEqual([
+    'assistanceDecisions',
+    'sfi',
+  ]);
+  const [entry] = await logFor(noConsent.id);
+  expect(entry).toMatchObject({
+    actorSub: 'coach-x',
+    operation: 'Denied',
+    fieldGroups: ['financialAid', 'identity', 'jobCentre'],
+  });
+});
+
+test('every user reviews their own trail with myAccessLog, and only their own', async () => {
+  const coach = await t.token({
+    role: 'JOB_CENTRE_COACH',
+    org: 'jobbtorg-sydvast',
+    sub: 'coach-y',
+  });
+  await t.gql('query Mine($id: ID!) { person(id: $id) { givenName } }', {
+    token: coach,
+    variables: { id: person.id },
+  });
+  type Mine = {
+    myAccessLog: {
+      edges: {
+        node: { actorSub: string; actorOrg: string; personId: string; operation: string };
+      }[];
+    };
+  };
+  const mine = await t.gql<Mine>(
+    '{ myAccessLog(first: 100) { edges { node { actorSub actorOrg personId operation } } } }',
+    { token: coach },
+  );
+  expect(mine.body.errors).toBeUndefined();
+  expect(mine.body.data!.myAccessLog.edges.map((e) => e.node)).toEqual([
+    { actorSub: 'coach-y', actorOrg: 'jobbtorg-sydvast', personId: person.id, operation: 'Mine' },
+  ]);
+  // The caseworker's own trail holds only cw-anna's entries (several by now).
+  const cw = await t.gql<Mine>(
+    '{ myAccessLog(first: 100) { edges { node { actorSub actorOrg } } } }',
+    {
+      token: caseworker,
+    },
+  );
+  const nodes = cw.body.data!.myAccessLog.edges.map((e) => e.node);
+  expect(nodes.length).toBeGreaterThan(1);
+  expect(new Set(nodes.map((n) => `${n.actorSub}@${n.actorOrg}`))).toEqual(
+    new Set(['cw-anna@skarholmen']),
+  );
+  // The same sub in another organisation is another user.
+  const sameSubElsewhere = await t.token({
+    role: 'DISTRICT_CASEWORKER',
+    org: 'bromma',
+    sub: 'cw-anna',
+  });
+  const elsewhere = await t.gql<Mine>('{ myAccessLog { edges { node { actorSub } } } }', {
+    token: sameSubElsewhere,
+  });
+  expect(elsewhere.body.data!.myAccessLog.edges).toEqual([]);
+  const anon = await t.gql('{ myAccessLog { edges { node { id } } } }');
+  expect(anon.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
 });
 
 test('only the data protection officer reads the log; per user with actorSub', async () => {
