@@ -12,14 +12,13 @@ import type { AuthenticatedViewer, Viewer } from '../auth/viewer';
 import { stockholmDate } from '../domain/working-days';
 import {
   BadUserInputError,
-  ConflictError,
   InvalidTransitionError,
   NotFoundError,
   UnauthenticatedError,
 } from '../errors';
 import { writeAccessLog } from './access-log';
 import { findConsent, insertConsent, markWithdrawn, type ConsentRecord } from './consent-store';
-import { claimIdempotencyKey, requestHash } from './idempotency';
+import { replayIfSeen } from './idempotency';
 import type { PersonDirectory } from './person-directory';
 import type { ReferenceService } from './reference-service';
 
@@ -134,29 +133,16 @@ export class ConsentService {
     const id = randomUUID();
     return this.ds.transaction(async (m) => {
       if (input.idempotencyKey != null) {
-        const hash = requestHash('recordConsent', {
-          personId,
-          parties,
-          scope,
-          validFrom,
-          validUntil,
-        });
-        const claim = await claimIdempotencyKey(
+        const earlier = await replayIfSeen(
           m,
-          `${v.orgId}:${v.sub}`,
+          v,
           input.idempotencyKey,
           'recordConsent',
-          hash,
+          { personId, parties, scope, validFrom, validUntil },
           id,
+          findConsent,
         );
-        if (claim.kind === 'replay') {
-          const earlier = await findConsent(m, claim.resultId);
-          if (!earlier)
-            throw new ConflictError(
-              'The earlier request with this idempotency key left no consent',
-            );
-          return earlier;
-        }
+        if (earlier) return earlier;
       }
       const consent = await insertConsent(m, {
         id,

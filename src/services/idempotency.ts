@@ -44,3 +44,32 @@ export async function claimIdempotencyKey(
   }
   return { kind: 'replay', resultId: row.result_id };
 }
+
+/**
+ * The creating mutation's first step when the client sent a key: claims it for `resultId`,
+ * or returns the earlier result of the same request (null: go on and create). The key's
+ * scope is the caller (organisation and sub), so two users never share keys.
+ */
+export async function replayIfSeen<T>(
+  m: EntityManager,
+  caller: { orgId: string; sub: string },
+  key: string,
+  operation: string,
+  input: unknown,
+  resultId: string,
+  load: (m: EntityManager, id: string) => Promise<T | null>,
+): Promise<T | null> {
+  const claim = await claimIdempotencyKey(
+    m,
+    `${caller.orgId}:${caller.sub}`,
+    key,
+    operation,
+    requestHash(operation, input),
+    resultId,
+  );
+  if (claim.kind === 'new') return null;
+  const earlier = await load(m, claim.resultId);
+  if (!earlier)
+    throw new ConflictError(`The earlier ${operation} with this idempotency key left no result`);
+  return earlier;
+}

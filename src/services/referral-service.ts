@@ -29,7 +29,7 @@ import type { NewEvent, ReferralEventType } from '../events/event-types';
 import { appendEvents } from '../events/outbox';
 import { writeAccessLog } from './access-log';
 import { consentStatus, findConsent } from './consent-store';
-import { claimIdempotencyKey, requestHash } from './idempotency';
+import { replayIfSeen } from './idempotency';
 import type { PersonDirectory } from './person-directory';
 import type { ReferenceService } from './reference-service';
 import {
@@ -189,18 +189,8 @@ export class ReferralService {
     load: (m: EntityManager, id: string) => Promise<T | null>,
   ): ((m: EntityManager) => Promise<T | null>) | undefined {
     if (key === null || key === undefined) return undefined;
-    const hash = requestHash(operation, { ...input, idempotencyKey: undefined });
-    return async (m) => {
-      const claim = await claimIdempotencyKey(
-        m,
-        `${v.orgId}:${v.sub}`,
-        key,
-        operation,
-        hash,
-        resultId,
-      );
-      return claim.kind === 'replay' ? load(m, claim.resultId) : null;
-    };
+    return (m) =>
+      replayIfSeen(m, v, key, operation, { ...input, idempotencyKey: undefined }, resultId, load);
   }
 
   /**
@@ -311,27 +301,16 @@ export class ReferralService {
     const id = randomUUID();
     return this.ds.transaction(async (m) => {
       if (input.idempotencyKey != null) {
-        const hash = requestHash('createReferral', {
-          ...input,
-          personId,
-          idempotencyKey: undefined,
-        });
-        const claim = await claimIdempotencyKey(
+        const earlier = await replayIfSeen(
           m,
-          `${v.orgId}:${v.sub}`,
+          v,
           input.idempotencyKey,
           'createReferral',
-          hash,
+          { ...input, personId, idempotencyKey: undefined },
           id,
+          findReferral,
         );
-        if (claim.kind === 'replay') {
-          const earlier = await findReferral(m, claim.resultId);
-          if (!earlier)
-            throw new ConflictError(
-              'The earlier request with this idempotency key left no referral',
-            );
-          return earlier;
-        }
+        if (earlier) return earlier;
       }
       const r = await insertReferral(m, {
         id,
