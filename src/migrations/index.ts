@@ -3,6 +3,7 @@ import { PersonIndexAndSources1795420800000 } from './1795420800000-person-index
 import { ReferralWorkflowAndEvents1795507200000 } from './1795507200000-referral-workflow-and-events';
 import { AccessLog1795593600000 } from './1795593600000-access-log';
 import { Consent1795680000000 } from './1795680000000-consent';
+import { AccessLogBases1795766400000 } from './1795766400000-access-log-bases';
 
 /** Migrations in order. Listed explicitly so the same list works from src/ and dist/. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   ReferralWorkflowAndEvents1795507200000,
   AccessLog1795593600000,
   Consent1795680000000,
+  AccessLogBases1795766400000,
 ];

@@ -18,11 +18,14 @@ export interface AccessEntry {
   action: 'READ' | 'WRITE';
   operation: string;
   fieldGroups: FieldGroup[];
+  /** `group=basis` for reads across authorities, e.g. `sfi=consent:<id>`. */
+  bases?: string[];
 }
 
 /** Collects what one operation reads, per person, merging field groups. */
 export class AccessRecorder {
   private readonly reads = new Map<string, Set<FieldGroup>>();
+  private readonly bases = new Map<string, Set<string>>();
 
   constructor(
     readonly viewer: Viewer,
@@ -30,13 +33,19 @@ export class AccessRecorder {
     readonly purpose: string,
   ) {}
 
-  read(personId: string, group: FieldGroup): void {
+  /** Records a read of `group`; `basis` when it crossed authorities (consent, statute). */
+  read(personId: string, group: FieldGroup, basis?: string): void {
     let groups = this.reads.get(personId);
     if (!groups) {
       groups = new Set();
       this.reads.set(personId, groups);
     }
     groups.add(group);
+    if (basis) {
+      const bases = this.bases.get(personId) ?? new Set<string>();
+      bases.add(`${group}=${basis}`);
+      this.bases.set(personId, bases);
+    }
   }
 
   /** The collected reads, then forgets them (a subscription flushes per event). */
@@ -46,8 +55,10 @@ export class AccessRecorder {
       action: 'READ' as const,
       operation,
       fieldGroups: [...groups].sort(),
+      bases: [...(this.bases.get(personId) ?? [])].sort(),
     }));
     this.reads.clear();
+    this.bases.clear();
     return entries;
   }
 }
@@ -61,9 +72,9 @@ export async function writeAccessLog(
 ): Promise<void> {
   if (entries.length === 0) return;
   await db.query(
-    `INSERT INTO access_log (request_id, actor_sub, actor_role, actor_org, person_id, action, operation, field_groups, purpose)
-     SELECT $1, $2, $3, $4, p, a, o, string_to_array(g, ','), $5
-       FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[]) AS x(p, a, o, g)`,
+    `INSERT INTO access_log (request_id, actor_sub, actor_role, actor_org, person_id, action, operation, field_groups, purpose, bases)
+     SELECT $1, $2, $3, $4, p, a, o, string_to_array(g, ','), $5, coalesce(string_to_array(b, E'\\n'), '{}')
+       FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[]) AS x(p, a, o, g, b)`,
     [
       requestId,
       viewer.sub,
@@ -74,6 +85,8 @@ export async function writeAccessLog(
       entries.map((e) => e.action),
       entries.map((e) => e.operation),
       entries.map((e) => e.fieldGroups.join(',')),
+      // One string per entry (unnest needs equal-length arrays); bases never contain newlines.
+      entries.map((e) => (e.bases?.length ? e.bases.join('\n') : null)),
     ],
   );
 }
@@ -90,6 +103,7 @@ export interface AccessLogRow {
   operation: string;
   fieldGroups: string[];
   purpose: string;
+  bases: string[];
 }
 
 /** Newest first, keyset on id. */
@@ -111,7 +125,7 @@ export async function readAccessLog(
   if (afterId) where.push(`id < ${p(afterId)}::bigint`);
   const rows = await db.query<AccessLogRow[]>(
     `SELECT id::text AS id, at, request_id AS "requestId", actor_sub AS "actorSub", actor_role AS "actorRole",
-            actor_org AS "actorOrg", person_id AS "personId", action, operation, field_groups AS "fieldGroups", purpose
+            actor_org AS "actorOrg", person_id AS "personId", action, operation, field_groups AS "fieldGroups", purpose, bases
        FROM access_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY id DESC LIMIT ${p(first + 1)}`,
     params,

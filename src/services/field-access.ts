@@ -25,6 +25,20 @@ function requirement(rule: FieldRule): string {
   }
 }
 
+/** What the access log records as the ground of a read; nothing for the organisation's own data. */
+function basisOf(rule: FieldRule, consents: Map<ConsentScope, string>): string | undefined {
+  switch (rule.basis) {
+    case 'consent':
+      return `consent:${consents.get(rule.scope)}`;
+    case 'legal-basis':
+      return `legal-basis:${rule.reference}`;
+    case 'referral':
+      return 'referral';
+    default:
+      return undefined;
+  }
+}
+
 export class FieldAccess {
   private readonly consents: DataLoader<string, ConsentRecord[]>;
 
@@ -47,14 +61,18 @@ export class FieldAccess {
     return this.consents.load(personId);
   }
 
-  /** Scopes of the person's consents that are valid today and name the viewer's organisation. */
-  private async consentScopes(personId: string): Promise<Set<ConsentScope>> {
-    const scopes = new Set<ConsentScope>();
+  /**
+   * Scopes of the person's consents that are valid today and name the viewer's
+   * organisation, each with the most recently recorded consent that gives it.
+   */
+  private async consentScopes(personId: string): Promise<Map<ConsentScope, string>> {
+    const scopes = new Map<ConsentScope, string>();
     if (this.viewer.kind !== 'authenticated') return scopes;
     const today = this.today();
+    // Oldest first, so a later consent's id wins.
     for (const c of await this.consents.load(personId)) {
       if (consentStatus(c, today) === 'ACTIVE' && c.parties.includes(this.viewer.orgId))
-        for (const s of c.scope) scopes.add(s);
+        for (const s of c.scope) scopes.set(s, c.id);
     }
     return scopes;
   }
@@ -81,9 +99,14 @@ export class FieldAccess {
         requires: 'owning-district',
       });
     }
-    const consentScopes =
-      rule.basis === 'consent' ? await this.consentScopes(person.id) : new Set<ConsentScope>();
-    const decided = decidePersonField(this.viewer, group, { caseDistrictId, consentScopes });
+    const consents =
+      rule.basis === 'consent'
+        ? await this.consentScopes(person.id)
+        : new Map<ConsentScope, string>();
+    const decided = decidePersonField(this.viewer, group, {
+      caseDistrictId,
+      consentScopes: new Set(consents.keys()),
+    });
     if (!decided) {
       throw new ForbiddenError(
         rule.basis === 'consent'
@@ -92,7 +115,7 @@ export class FieldAccess {
         { fieldGroup: group, requires: requirement(rule) },
       );
     }
-    this.access.read(person.id, group);
+    this.access.read(person.id, group, basisOf(decided, consents));
     return decided;
   }
 }

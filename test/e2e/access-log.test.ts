@@ -163,6 +163,49 @@ test('a denied field group is not logged as read; the allowed ones are', async (
   });
 });
 
+test('reads across authorities record their ground: the consent, the statute, the referral', async () => {
+  const coach = await t.token({
+    role: 'JOB_CENTRE_COACH',
+    org: 'jobbtorg-sydvast',
+    sub: 'coach-z',
+  });
+  const res = await t.gql(
+    'query Grounds($id: ID!) { person(id: $id) { sfi { status } employmentService { registered } jobCentre { status } financialAid { status } } }',
+    { token: coach, variables: { id: person.id } },
+  );
+  expect(res.body.errors).toBeUndefined();
+  const [{ id: consentId }] = await t.hub.dataSource.query<{ id: string }[]>(
+    'SELECT id FROM consent WHERE person_id = $1',
+    [person.id],
+  );
+  type Row = { field_groups: string[]; bases: string[] };
+  const [coachRow] = await t.hub.dataSource.query<Row[]>(
+    `SELECT field_groups, bases FROM access_log WHERE actor_sub = 'coach-z' AND person_id = $1`,
+    [person.id],
+  );
+  expect(coachRow.bases).toEqual([
+    `employmentService=consent:${consentId}`,
+    'financialAid=referral',
+    `sfi=consent:${consentId}`,
+  ]);
+  // The district reads AF through SSBTEK (a statute), its own case on no extra ground.
+  const cw = await t.token({ role: 'DISTRICT_CASEWORKER', org: 'skarholmen', sub: 'cw-bases' });
+  await t.gql(
+    'query ($id: ID!) { person(id: $id) { employmentService { registered } financialAid { status } } }',
+    {
+      token: cw,
+      variables: { id: person.id },
+    },
+  );
+  const [cwRow] = await t.hub.dataSource.query<Row[]>(
+    `SELECT field_groups, bases FROM access_log WHERE actor_sub = 'cw-bases'`,
+  );
+  expect(cwRow.field_groups).toEqual(['employmentService', 'financialAid', 'identity']);
+  expect(cwRow.bases).toEqual([
+    expect.stringMatching(/^employmentService=legal-basis:SoL 11 kap\. 11 §/),
+  ]);
+});
+
 test('every user reviews their own trail with myAccessLog, and only their own', async () => {
   const coach = await t.token({
     role: 'JOB_CENTRE_COACH',

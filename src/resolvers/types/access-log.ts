@@ -31,9 +31,16 @@ export class AccessLogEntry {
   operation: string;
 
   @Field(() => [String], {
-    description: 'identity, financialAid, jobCentre, sfi, employmentService, referral',
+    description:
+      'Field groups read or changed (docs/authorization.md): identity, financialAid, assistanceDecisions, assistanceAmounts, jobCentre, sfi, employmentService, referrals, referralStatuses, consents, referral',
   })
   fieldGroups: string[];
+
+  @Field(() => [String], {
+    description:
+      'The ground of each read across authorities, as `group=basis`: `sfi=consent:<consent id>`, `employmentService=legal-basis:<statute>`, `financialAid=referral`. Empty for the organisation’s own data.',
+  })
+  bases: string[];
 
   @Field({
     description:
