@@ -10,6 +10,7 @@ import {
   Subscription,
 } from 'type-graphql';
 import type { Context } from '../context';
+import { assertMayCall } from './middleware/policy-guard';
 import {
   encodeEventCursor,
   type EventFilterInput,
@@ -67,6 +68,7 @@ export class EventResolver {
     description:
       'Referral events the viewer’s organisation is party to. With `after`, every matching event after that cursor first, then live events: no gap, no duplicate, no reordering.',
     subscribe: ({ args, context }) => {
+      assertMayCall((context as Context).viewer, 'Subscription', 'referralEvents');
       const a = args as { after?: string | null; filter?: EventFilter | null };
       return subscribe(context as Context, a.after, toFilter(a.filter));
     },
@@ -82,6 +84,7 @@ export class EventResolver {
   @Subscription(() => ReferralEvent, {
     description: 'Återremittering events (REFERRAL_RETURNED), optionally for one district',
     subscribe: ({ args, context }) => {
+      assertMayCall((context as Context).viewer, 'Subscription', 'referralReturned');
       const a = args as { districtId?: string | null; after?: string | null };
       return subscribe(context as Context, a.after, {
         types: ['REFERRAL_RETURNED'],
