@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AccessLogResolver } from './access-log-resolver';
 import { EventResolver } from './event-resolver';
+import { FollowUpResolver } from './follow-up-resolver';
 import { PersonConnectionResolver, PersonResolver } from './person-resolver';
 import { ReferralMutationResolver } from './referral-mutation-resolver';
 import {
@@ -54,4 +55,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ReferralMutationResolver,
   EventResolver,
   AccessLogResolver,
+  FollowUpResolver,
 ];
