@@ -192,8 +192,14 @@ export async function runFollowUpQueries(
 ): Promise<{ referrals: ReferralAggregate[]; interventions: InterventionAggregate[] }> {
   const r = referralStatement(q);
   const i = interventionStatement(q);
-  const referrals = await ds.query<ReferralAggregate[]>(r.sql, r.params);
-  const interventions = await ds.query<InterventionAggregate[]>(i.sql, i.params);
-  // percentile_cont returns double precision; pg gives it as a number already.
-  return { referrals, interventions };
+  // One read-only snapshot, so both statements count the same referrals. JIT off: these
+  // statements are estimated expensive enough to trigger it, but compiling took about a
+  // second on 100,000 referrals while running them takes a fraction of that (bench/RESULTS.md).
+  return ds.transaction(async (m) => {
+    await m.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    await m.query('SET LOCAL jit = off');
+    const referrals = await m.query<ReferralAggregate[]>(r.sql, r.params);
+    const interventions = await m.query<InterventionAggregate[]>(i.sql, i.params);
+    return { referrals, interventions };
+  });
 }
