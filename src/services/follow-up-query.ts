@@ -88,7 +88,9 @@ function cohort(scope: FollowUpSqlScope): string {
       : scope.kind === 'jobCentre'
         ? 'AND r.to_job_centre_id = $4'
         : '';
-  return `c AS (
+  // NOT MATERIALIZED: the intervention statement reads c twice; inlined, each use keeps
+  // only the columns it needs (no acceptance or plan probes there).
+  return `c AS NOT MATERIALIZED (
     SELECT r.id, r.from_district_id AS district, r.to_job_centre_id AS job_centre,
       r.target_group, to_char(r.created_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM') AS month,
       r.status, r.return_reason, r.closure_reason, r.closure_employment_type,
@@ -99,7 +101,7 @@ function cohort(scope: FollowUpSqlScope): string {
       (r.closed_at AT TIME ZONE 'Europe/Stockholm')::date AS closed_date,
       EXISTS (SELECT 1 FROM event e
                WHERE e.referral_id = r.id AND e.type = 'REFERRAL_ACCEPTED') AS accepted,
-      EXISTS (SELECT 1 FROM job_plan p
+      r.plan_deadline IS NOT NULL AND EXISTS (SELECT 1 FROM job_plan p
                WHERE p.referral_id = r.id AND p.kind = 'INITIAL'
                  AND (p.submitted_at AT TIME ZONE 'Europe/Stockholm')::date <= r.plan_deadline)
         AS plan_in_time
@@ -163,16 +165,20 @@ export function interventionStatement(q: FollowUpQuery): { sql: string; params: 
     `${followed(months)} AND closure_reason = ANY(${reasons})
        AND closed_date <= (end_date + interval '${months} months')::date`;
   const sql = `WITH ${cohort(q.scope)},
-    a AS (
-      SELECT c.id, ${['district', 'job_centre', 'target_group', 'month'].map((k) => `c.${k}`).join(', ')},
-        c.left_date, c.closed_date, c.closure_reason,
-        act->>'interventionType' AS intervention_type,
+    -- Per referral and intervention type, the last end date over its approved plans;
+    -- aggregated on job_plan alone (narrow rows), then joined to the cohort.
+    ends AS (
+      SELECT p.referral_id, act->>'interventionType' AS intervention_type,
         max((act->>'endDate')::date) AS end_date
-      FROM c
-      JOIN job_plan p ON p.referral_id = c.id AND p.status = 'APPROVED'
+      FROM job_plan p
       CROSS JOIN LATERAL jsonb_array_elements(p.activities) AS act
-      GROUP BY c.id, c.district, c.job_centre, c.target_group, c.month, c.left_date,
-        c.closed_date, c.closure_reason, act->>'interventionType'
+      WHERE p.status = 'APPROVED' AND p.referral_id IN (SELECT id FROM c)
+      GROUP BY p.referral_id, act->>'interventionType'
+    ),
+    a AS (
+      SELECT c.district, c.job_centre, c.target_group, c.month, c.left_date, c.closed_date,
+        c.closure_reason, ends.intervention_type, ends.end_date
+      FROM ends JOIN c ON c.id = ends.referral_id
     )
     SELECT ${nullKeys(keys)}, intervention_type,
       count(*)::int AS participants,
@@ -198,6 +204,8 @@ export async function runFollowUpQueries(
   return ds.transaction(async (m) => {
     await m.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     await m.query('SET LOCAL jit = off');
+    // The grouping sorts spill to disk at the default 4MB on 100,000 referrals.
+    await m.query("SET LOCAL work_mem = '32MB'");
     const referrals = await m.query<ReferralAggregate[]>(r.sql, r.params);
     const interventions = await m.query<InterventionAggregate[]>(i.sql, i.params);
     return { referrals, interventions };
