@@ -88,8 +88,8 @@ function cohort(scope: FollowUpSqlScope): string {
       : scope.kind === 'jobCentre'
         ? 'AND r.to_job_centre_id = $4'
         : '';
-  // NOT MATERIALIZED: the intervention statement reads c twice; inlined, each use keeps
-  // only the columns it needs (no acceptance or plan probes there).
+  // NOT MATERIALIZED: inlined, each statement keeps only the columns it needs (the
+  // intervention statement makes no acceptance or plan probes).
   return `c AS NOT MATERIALIZED (
     SELECT r.id, r.from_district_id AS district, r.to_job_centre_id AS job_centre,
       r.target_group, to_char(r.created_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM') AS month,
@@ -165,20 +165,17 @@ export function interventionStatement(q: FollowUpQuery): { sql: string; params: 
     `${followed(months)} AND closure_reason = ANY(${reasons})
        AND closed_date <= (end_date + interval '${months} months')::date`;
   const sql = `WITH ${cohort(q.scope)},
-    -- Per referral and intervention type, the last end date over its approved plans;
-    -- aggregated on job_plan alone (narrow rows), then joined to the cohort.
-    ends AS (
-      SELECT p.referral_id, act->>'interventionType' AS intervention_type,
-        max((act->>'endDate')::date) AS end_date
-      FROM job_plan p
-      CROSS JOIN LATERAL jsonb_array_elements(p.activities) AS act
-      WHERE p.status = 'APPROVED' AND p.referral_id IN (SELECT id FROM c)
-      GROUP BY p.referral_id, act->>'interventionType'
-    ),
+    -- Per referral and intervention type, the last end date over its approved plans.
     a AS (
-      SELECT c.district, c.job_centre, c.target_group, c.month, c.left_date, c.closed_date,
-        c.closure_reason, ends.intervention_type, ends.end_date
-      FROM ends JOIN c ON c.id = ends.referral_id
+      SELECT c.id, c.district, c.job_centre, c.target_group, c.month,
+        c.left_date, c.closed_date, c.closure_reason,
+        act->>'interventionType' AS intervention_type,
+        max((act->>'endDate')::date) AS end_date
+      FROM c
+      JOIN job_plan p ON p.referral_id = c.id AND p.status = 'APPROVED'
+      CROSS JOIN LATERAL jsonb_array_elements(p.activities) AS act
+      GROUP BY c.id, c.district, c.job_centre, c.target_group, c.month, c.left_date,
+        c.closed_date, c.closure_reason, act->>'interventionType'
     )
     SELECT ${nullKeys(keys)}, intervention_type,
       count(*)::int AS participants,
