@@ -2,7 +2,6 @@ import { ReferenceData1795334400000 } from './1795334400000-reference-data';
 import { PersonIndexAndSources1795420800000 } from './1795420800000-person-index-and-sources';
 import { ReferralWorkflowAndEvents1795507200000 } from './1795507200000-referral-workflow-and-events';
 import { AccessLog1795593600000 } from './1795593600000-access-log';
-import { FollowUpIndexes1795680000000 } from './1795680000000-follow-up-indexes';
 
 /** Migrations in order. Listed explicitly so the same list works from src/ and dist/. */
 export const migrations = [
@@ -10,5 +9,4 @@ export const migrations = [
   PersonIndexAndSources1795420800000,
   ReferralWorkflowAndEvents1795507200000,
   AccessLog1795593600000,
-  FollowUpIndexes1795680000000,
 ];
