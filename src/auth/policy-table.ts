@@ -187,6 +187,16 @@ export const OPERATION_ROLES: Record<string, OperationRule> = {
   'Query.events': REFERRAL_READERS,
   'Subscription.referralEvents': REFERRAL_READERS,
   'Subscription.referralReturned': REFERRAL_READERS,
+  // Aggregates (uppföljning): city-wide for analysts, admins and statistics services (small
+  // cells suppressed), own organisation for districts and job centres (policy.ts
+  // followUpAccess decides the scope).
+  'Query.followUp': [
+    Role.ANALYST,
+    Role.ADMIN,
+    Role.PARTNER_SYSTEM,
+    Role.DISTRICT_CASEWORKER,
+    Role.JOB_CENTRE_COACH,
+  ],
   // The access log: the data protection officer reviews all of it; every user their own.
   'Query.accessLog': [Role.DATA_PROTECTION_OFFICER],
   'Query.myAccessLog': Object.values(Role),

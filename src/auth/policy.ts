@@ -211,3 +211,48 @@ export function maySeeReferralNote(
 export function consentListScope(viewer: AuthenticatedViewer): 'all' | 'as-party' {
   return viewer.role === Role.DISTRICT_CASEWORKER ? 'all' : 'as-party';
 }
+
+// ─── Follow-up (uppföljning) ─────────────────────────────────────────────────────────
+// Who calls followUp is in OPERATION_ROLES; this decides the scope and suppression.
+
+/**
+ * Who may call `followUp`, over which referrals, and whether small cells are suppressed.
+ * Roles that may not see individuals (analysts, admins, the city's statistics service) get
+ * city-wide figures with cells of 1–4 persons suppressed; managers at a district or job
+ * centre get their own organisation's figures unsuppressed, since they may see those
+ * persons anyway. Everyone else is refused.
+ */
+export type FollowUpAccess =
+  | { allowed: false; reason: 'UNAUTHENTICATED' | 'FORBIDDEN' }
+  | {
+      allowed: true;
+      scope: { kind: 'all' } | { kind: 'district' | 'jobCentre'; organisationId: string };
+      suppressSmallCells: boolean;
+    };
+
+export function followUpAccess(viewer: Viewer): FollowUpAccess {
+  if (viewer.kind !== 'authenticated') return { allowed: false, reason: 'UNAUTHENTICATED' };
+  switch (viewer.role) {
+    case Role.ANALYST:
+    case Role.ADMIN:
+      return { allowed: true, scope: { kind: 'all' }, suppressSmallCells: true };
+    case Role.DISTRICT_CASEWORKER:
+      return {
+        allowed: true,
+        scope: { kind: 'district', organisationId: viewer.orgId },
+        suppressSmallCells: false,
+      };
+    case Role.JOB_CENTRE_COACH:
+      return {
+        allowed: true,
+        scope: { kind: 'jobCentre', organisationId: viewer.orgId },
+        suppressSmallCells: false,
+      };
+    case Role.PARTNER_SYSTEM:
+      return viewer.orgKind === 'CITY_ADMINISTRATION' || viewer.orgKind === 'PARTNER'
+        ? { allowed: true, scope: { kind: 'all' }, suppressSmallCells: true }
+        : { allowed: false, reason: 'FORBIDDEN' };
+    default:
+      return { allowed: false, reason: 'FORBIDDEN' };
+  }
+}

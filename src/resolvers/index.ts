@@ -2,6 +2,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { AccessLogResolver } from './access-log-resolver';
 import { ConsentResolver, PersonConsentsResolver } from './consent-resolver';
 import { EventResolver } from './event-resolver';
+import { FollowUpResolver } from './follow-up-resolver';
 import { PersonConnectionResolver, PersonResolver } from './person-resolver';
 import { ReferralMutationResolver } from './referral-mutation-resolver';
 import {
@@ -59,4 +60,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ConsentResolver,
   PersonConsentsResolver,
   ReferralStatusSummaryResolver,
+  FollowUpResolver,
 ];

@@ -11,7 +11,11 @@ import {
   referralInput,
   stockholmToday,
 } from '../helpers/referral-api';
-import { waitForOpenSubscriptions, wsClient, type FormattedError } from '../helpers/event-subscribers';
+import {
+  waitForOpenSubscriptions,
+  wsClient,
+  type FormattedError,
+} from '../helpers/event-subscribers';
 import { startTestHub, type TestHub } from '../helpers/test-hub';
 
 let t: TestHub;

@@ -221,6 +221,22 @@ const QUERIES: QueryCase[] = [
     expected: expect_(referralReaders),
   },
   {
+    name: 'followUp',
+    query:
+      'query ($from: LocalDate!, $to: LocalDate!) { followUp(from: $from, to: $to, groupBy: [DISTRICT]) { __typename } }',
+    variables: () => ({ from: '2026-01-01', to: '2026-12-31' }),
+    present: (d) => d.followUp !== null,
+    expected: expect_({
+      caseworker: 'data',
+      caseworkerForeign: 'data',
+      coach: 'data',
+      coachForeign: 'data',
+      partnerCityWide: 'data',
+      analyst: 'data',
+      admin: 'data',
+    }),
+  },
+  {
     name: 'accessLog',
     query: '{ accessLog(first: 5) { edges { node { id } } } }',
     present: () => true,

@@ -118,6 +118,11 @@ describe('mayCallRootField', () => {
     ['Subscription.referralEvents', referralReaders],
     ['Subscription.referralReturned', referralReaders],
     ['Query.accessLog', ['DATA_PROTECTION_OFFICER']],
+    ['Query.myAccessLog', [...ROLES]],
+    [
+      'Query.followUp',
+      ['ANALYST', 'ADMIN', 'PARTNER_SYSTEM', 'DISTRICT_CASEWORKER', 'JOB_CENTRE_COACH'],
+    ],
     ['Mutation.createReferral', ['DISTRICT_CASEWORKER']],
     ['Mutation.withdrawReferral', ['DISTRICT_CASEWORKER']],
     ['Mutation.decideJobPlan', ['DISTRICT_CASEWORKER']],
