@@ -54,7 +54,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   let claims: Claims;
   try {
     claims = (await jwtVerify(auth.replace(/^Bearer /, ''), secret, { algorithms: ['HS256'] }))
-      .payload as Claims;
+      .payload;
   } catch {
     return send(res, 200, error('UNAUTHENTICATED', 'Invalid or missing token'));
   }

@@ -30,8 +30,7 @@ interface Claims {
 async function claimsOf(authorization: string | undefined): Promise<Claims | null> {
   if (!authorization?.startsWith('Bearer ')) return null;
   try {
-    return (await jwtVerify(authorization.slice(7), secret, { algorithms: ['HS256'] }))
-      .payload as Claims;
+    return (await jwtVerify(authorization.slice(7), secret, { algorithms: ['HS256'] })).payload;
   } catch {
     return null;
   }
@@ -78,7 +77,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     server.close();
     server.closeAllConnections();
-    void pgl.release().then(() => process.exit(0));
+    void Promise.resolve(pgl.release()).then(() => process.exit(0));
   });
 }
 
