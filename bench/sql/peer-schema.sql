@@ -98,14 +98,15 @@ BEGIN
              jc.id AS enrolment_id, jc.coach, jc.status AS jc_status, jc.first_visit_at
         FROM (SELECT p.id, p.given_name, p.family_name, p.protected_identity
                 FROM person p
-               WHERE EXISTS (SELECT 1 FROM person_link l
-                              WHERE l.person_id = p.id AND l.active AND l.organisation_id = org
-                                AND l.relation IN ('REFERRAL', 'JOB_CENTRE_ENROLMENT'))
-                 AND EXISTS (SELECT 1 FROM person_link l
-                              WHERE l.person_id = p.id AND l.active AND l.organisation_id = job_centre_id
-                                AND l.relation IN ('REFERRAL', 'JOB_CENTRE_ENROLMENT'))
-               ORDER BY p.id
-               LIMIT page_size) pg
+                JOIN (SELECT l.person_id FROM person_link l
+                       WHERE l.active AND l.organisation_id = org
+                         AND l.relation IN ('REFERRAL', 'JOB_CENTRE_ENROLMENT')
+                      INTERSECT
+                      SELECT l.person_id FROM person_link l
+                       WHERE l.active AND l.organisation_id = job_centre_id
+                         AND l.relation IN ('REFERRAL', 'JOB_CENTRE_ENROLMENT')
+                      ORDER BY 1
+                      LIMIT page_size) visible ON visible.person_id = p.id) pg
         LEFT JOIN LATERAL (
           SELECT coalesce(array_agg(DISTINCT s), '{}') AS scopes
             FROM consent cs, unnest(cs.scope) s
