@@ -146,11 +146,30 @@ export async function runEvents(
   candidates: ReferralCandidates,
   log: (line: string) => void,
 ): Promise<EventsRun[]> {
-  const tokens = await coachTokens(env.secret, jobCentres);
   const runs: EventsRun[] = [];
-  for (const n of settings.subscribers) {
-    // A fresh instance per N: the memory baseline is not left over from the previous round.
-    const hub = await startHub(env, `hub-events-${n}`);
+  // A fresh instance per N: the memory baseline is not left over from the previous round.
+  for (const n of settings.subscribers)
+    runs.push(await runEventsOnce(settings, env, jobCentres, candidates, n, [], log));
+  return runs;
+}
+
+/** One round: a fresh hub (with `nodeArgs`, e.g. --cpu-prof), n subscribers, the writer. */
+export async function runEventsOnce(
+  settings: Settings,
+  env: ServerEnv,
+  jobCentres: string[],
+  candidates: ReferralCandidates,
+  n: number,
+  nodeArgs: string[],
+  log: (line: string) => void,
+): Promise<EventsRun> {
+  const tokens = await coachTokens(env.secret, jobCentres);
+  {
+    const hub = await startHub(
+      env,
+      `hub-events-${n}${nodeArgs.length ? '-profile' : ''}`,
+      nodeArgs,
+    );
     const worker = new Worker();
     try {
       const perCentre = new Map<string, number>();
@@ -207,11 +226,10 @@ export async function runEvents(
       log(
         `  events n=${n}: ${committed} events committed, ${stats.received}/${expected} deliveries, ${run.deliveredPerSecond.toFixed(0)}/s, p50 ${stats.p50} ms, p99 ${stats.p99} ms, max ${stats.max} ms`,
       );
-      runs.push(run);
+      return run;
     } finally {
       await worker.close().catch(() => undefined);
-      await stopProcess(hub.child);
+      await stopProcess(hub.child, 30_000);
     }
   }
-  return runs;
 }

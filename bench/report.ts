@@ -7,7 +7,7 @@ import type { EventsRun } from './events';
 import type { LoadResult } from './lib/load';
 import type { MachineInfo } from './lib/machine';
 import type { Settings } from './lib/settings';
-import type { ProfileSummary } from './profile-summary';
+import type { Profiled } from './profile';
 
 export interface RunResults {
   settings: Omit<Settings, 'only'> & { only: string[] };
@@ -16,7 +16,7 @@ export interface RunResults {
   caseload?: CaseloadResult;
   events?: EventsRun[];
   writes?: LoadResult;
-  profile?: ProfileSummary & { file: string; rps: number };
+  profiles?: { caseload: Profiled; writes: Profiled; events: Profiled };
 }
 
 const f0 = (n: number) => n.toFixed(0);
@@ -29,7 +29,13 @@ function machineSection(r: RunResults): string[] {
   return [
     '## Machine and versions',
     '',
-    `- Date: ${m.date}; commit ${m.commit}; mode: ${s.smoke ? 'smoke (sizes too small to mean anything)' : 'full'}`,
+    `- Date: ${m.date}; commit ${m.commit}; mode: ${s.smoke ? 'smoke (sizes too small to mean anything)' : 'full'}${
+      Object.keys(m.overrides).length
+        ? `; overrides: ${Object.entries(m.overrides)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    }`,
     `- CPU: ${m.cpu}, ${m.cores} cores; RAM ${m.memoryGiB} GiB; ${m.os}; load average at start ${m.loadAverage.join(' / ')}`,
     `- Node ${m.node}; PostgreSQL ${m.postgres} (same machine)`,
     `- Packages: ${Object.entries(m.packages)
@@ -145,11 +151,9 @@ function writesSection(w: LoadResult, concurrency: number): string[] {
   ];
 }
 
-function profileSection(p: ProfileSummary & { rps: number }): string[] {
+function profileTables(p: Profiled): string[] {
   return [
-    '## Profile of the caseload query (hub)',
-    '',
-    `\`node --cpu-prof\` on the hub during ${f0(p.rps)} req/s at 16 connections: ${p.totalMs} ms busy, ${p.idleMs} ms idle. Self time by origin:`,
+    `${p.totalMs} ms busy, ${p.idleMs} ms idle. Self time by origin:`,
     '',
     '| origin | self % |',
     '| --- | ---: |',
@@ -164,11 +168,27 @@ function profileSection(p: ProfileSummary & { rps: number }): string[] {
   ];
 }
 
+function profileSection(p: NonNullable<RunResults['profiles']>, r: RunResults): string[] {
+  return [
+    '## Profiles (hub, node --cpu-prof)',
+    '',
+    `### Caseload query: ${f0(p.caseload.rps)} req/s at 16 connections`,
+    '',
+    ...profileTables(p.caseload),
+    `### createReferral: ${f0(p.writes.rps)} /s at ${r.settings.writeConcurrency} connections`,
+    '',
+    ...profileTables(p.writes),
+    `### Event delivery: ${r.settings.subscribers[0]} subscribers, ${f0(p.events.rps)} deliveries/s`,
+    '',
+    ...profileTables(p.events),
+  ];
+}
+
 export function renderMarkdown(r: RunResults): string {
   const lines = ['# Bench run', '', ...machineSection(r)];
   if (r.caseload) lines.push(...caseloadSection(r.caseload));
   if (r.events) lines.push(...eventsSection(r.events));
   if (r.writes) lines.push(...writesSection(r.writes, r.settings.writeConcurrency));
-  if (r.profile) lines.push(...profileSection(r.profile));
+  if (r.profiles) lines.push(...profileSection(r.profiles, r));
   return `${lines.join('\n')}\n`;
 }

@@ -24,13 +24,15 @@ import { machineInfo } from './lib/machine';
 import { installCleanup } from './lib/processes';
 import { ReferralCandidates } from './lib/referral-writer';
 import { loadSettings } from './lib/settings';
-import { runProfile } from './profile';
+import { runEventsProfile, runProfile, runWriteProfile } from './profile';
 import { renderMarkdown, type RunResults } from './report';
 import { runWrites } from './writes';
 
 const ROOT = join(__dirname, '..');
 // Used only between the bench's own processes on loopback.
 const SECRET = 'bench-only-secret-bench-only-secret-0123456789';
+/** More createReferral per second than the hub has reached here: persons for the profiled write run. */
+const PROFILE_WRITE_RATE = 1000;
 
 function log(line: string): void {
   console.log(line);
@@ -58,6 +60,8 @@ function problems(r: RunResults): string[] {
     out.push('writes: failed createReferral requests or none');
   if (r.writes?.exhausted)
     out.push('writes: ran out of persons to refer (raise BENCH_PERSONS): the figure is not valid');
+  if (r.profiles && (r.profiles.writes.rps === 0 || r.profiles.events.rps === 0))
+    out.push('profiles: the write or event profile ran without load (persons ran out?)');
   for (const e of r.events ?? []) {
     if (e.opened < e.subscribers)
       out.push(`events: only ${e.opened}/${e.subscribers} subscribers connected`);
@@ -111,20 +115,36 @@ async function main(): Promise<void> {
     log('bench: caseload query (hub, peer, floor)');
     results.caseload = await runCaseload(settings, env, jobCentres, log);
   }
+  // Persons for createReferral are used once per run: the later parts keep theirs.
+  const profiling = settings.only.has('profile');
+  const eventsNeed = settings.only.has('events')
+    ? Math.ceil(settings.eventRate * settings.eventDurationS * settings.subscribers.length * 1.1)
+    : 0;
+  const eventsProfileNeed = profiling
+    ? Math.ceil(settings.eventRate * settings.profileDurationS * 1.1)
+    : 0;
+  const writesProfileNeed = profiling ? PROFILE_WRITE_RATE * settings.profileDurationS : 0;
   if (settings.only.has('writes')) {
     log('bench: writes');
-    const reserve = settings.only.has('events')
-      ? Math.ceil(settings.eventRate * settings.eventDurationS * settings.subscribers.length * 1.1)
-      : 0;
+    const reserve = eventsNeed + eventsProfileNeed + writesProfileNeed;
     results.writes = await runWrites(settings, env, candidates, reserve, log);
   }
   if (settings.only.has('events')) {
     log('bench: events');
     results.events = await runEvents(settings, env, jobCentres, candidates, log);
   }
-  if (settings.only.has('profile')) {
-    log('bench: profile');
-    results.profile = await runProfile(settings, env, jobCentres, log);
+  if (profiling) {
+    log('bench: profiles');
+    results.profiles = {
+      caseload: await runProfile(settings, env, jobCentres, log),
+      writes: await runWriteProfile(
+        settings,
+        env,
+        candidates.take(Math.min(writesProfileNeed, candidates.remaining - eventsProfileNeed)),
+        log,
+      ),
+      events: await runEventsProfile(settings, env, jobCentres, candidates, log),
+    };
   }
 
   const name = smoke ? 'smoke' : 'latest';

@@ -16,6 +16,8 @@ export interface MachineInfo {
   postgres: string;
   packages: Record<string, string>;
   commit: string;
+  /** BENCH_* variables set for this run (they change sizes and durations). */
+  overrides: Record<string, string>;
 }
 
 const PACKAGES = [
@@ -51,7 +53,7 @@ function gitCommit(): string {
 }
 
 export async function machineInfo(db: Client): Promise<MachineInfo> {
-  const { rows } = await db.query<{ v: string }>('SHOW server_version');
+  const { rows } = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
   return {
     date: new Date().toISOString(),
     cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -63,5 +65,11 @@ export async function machineInfo(db: Client): Promise<MachineInfo> {
     postgres: rows[0].v,
     packages: Object.fromEntries(PACKAGES.map((p) => [p, installedVersion(p)])),
     commit: gitCommit(),
+    overrides: Object.fromEntries(
+      Object.entries(process.env).filter(
+        (e): e is [string, string] =>
+          e[0].startsWith('BENCH_') && !e[0].includes('URL') && e[1] !== undefined,
+      ),
+    ),
   };
 }
