@@ -37,8 +37,9 @@ export function originOf(url: string, functionName: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1];
   if (url.startsWith('node:')) return 'node internals';
-  const hub = /\/dist\/src\/([^/]+)\//.exec(url) ?? /\/src\/([^/]+)\//.exec(url);
-  if (hub) return `hub src/${hub[1]}`;
+  // The hub's own code, by directory (or top-level file) under src/.
+  const hub = /\/(?:dist\/)?src\/([^/]+)/.exec(url);
+  if (hub) return `hub src/${hub[1].replace(/\.[jt]s$/, '')}`;
   return url.replace(/^file:\/\//, '');
 }
 
