@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { format, resolveConfig } from 'prettier';
 import { runCaseload, SERVERS, type ServerEnv } from './caseload';
 import { runEvents } from './events';
 import { installPeerSchema, recreateDatabase, seed } from './lib/database';
@@ -148,8 +149,13 @@ async function main(): Promise<void> {
   }
 
   const name = smoke ? 'smoke' : 'latest';
-  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(outDir, `${name}.md`), renderMarkdown(results));
+  // Formatted as the repository's Prettier check expects, so the results can be committed.
+  for (const [file, text] of [
+    [join(outDir, `${name}.json`), JSON.stringify(results)],
+    [join(outDir, `${name}.md`), renderMarkdown(results)],
+  ]) {
+    writeFileSync(file, await format(text, { ...(await resolveConfig(file)), filepath: file }));
+  }
   log(`bench: wrote ${join(outDir, `${name}.md`)}`);
 
   const failed = problems(results);
