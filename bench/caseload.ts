@@ -1,0 +1,176 @@
+/**
+ * Caseload query: a coach's page of 50 persons with all four sources, authorized and
+ * access-logged, against the hub, the peer (PostGraphile 5) and the floor (one SQL
+ * statement behind node:http). All three run side by side on the same database; for each
+ * concurrency the three are loaded in turn, so their ratios come from the same minutes.
+ */
+import { join } from 'node:path';
+import { makeToken } from '../scripts/token';
+import { caseloadBody, comparableData, comparableErrors } from './caseload-query';
+import { runLoad, type LoadResult } from './lib/load';
+import { startServer, stopProcess, type Server } from './lib/processes';
+import type { Settings } from './lib/settings';
+
+export type ServerName = 'hub' | 'peer' | 'floor';
+export const SERVERS: ServerName[] = ['hub', 'peer', 'floor'];
+
+export interface CaseloadCheck {
+  server: ServerName;
+  persons: number;
+  errors: number;
+  sameDataAsHub: boolean;
+  sameErrorsAsHub: boolean;
+}
+
+export interface CaseloadResult {
+  jobCentres: string[];
+  checks: CaseloadCheck[];
+  runs: { concurrency: number; results: Record<ServerName, LoadResult> }[];
+}
+
+const ROOT = join(__dirname, '..');
+
+export interface ServerEnv {
+  dbUrl: string;
+  secret: string;
+  poolSize: number;
+  logDir: string;
+}
+
+export function hubArgs(extra: string[] = []): string[] {
+  return [...extra, join(ROOT, 'dist', 'src', 'index.js')];
+}
+
+export function startHub(env: ServerEnv, name = 'hub', nodeArgs: string[] = []): Promise<Server> {
+  return startServer(
+    name,
+    hubArgs(nodeArgs),
+    {
+      NODE_ENV: 'production',
+      DATABASE_URL: env.dbUrl,
+      PORT: '0',
+      AUTH_JWT_SECRET: env.secret,
+      DEMO_DATA: 'off',
+      LOG_LEVEL: 'info',
+      DB_POOL_SIZE: String(env.poolSize),
+    },
+    join(env.logDir, `${name}.log`),
+  );
+}
+
+function startPeerOrFloor(which: 'peer' | 'floor', env: ServerEnv): Promise<Server> {
+  return startServer(
+    which,
+    ['-r', 'ts-node/register', join(__dirname, 'servers', `${which}.ts`)],
+    {
+      DATABASE_URL: env.dbUrl,
+      PORT: '0',
+      AUTH_JWT_SECRET: env.secret,
+      DB_POOL_SIZE: String(env.poolSize),
+      GRAPHILE_ENV: 'production',
+      NODE_ENV: 'production',
+    },
+    join(env.logDir, `${which}.log`),
+  );
+}
+
+async function post(url: string, token: string, body: string): Promise<unknown> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  });
+  if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+/** One request per server and job centre: the three must answer with the same persons and fields. */
+async function checkSameAnswers(
+  servers: Record<ServerName, Server>,
+  tokens: Map<string, string>,
+): Promise<CaseloadCheck[]> {
+  const checks: CaseloadCheck[] = [];
+  for (const [jobCentreId, token] of tokens) {
+    const bodies = {} as Record<ServerName, Parameters<typeof comparableData>[0]>;
+    for (const s of SERVERS)
+      bodies[s] = (await post(servers[s].url, token, caseloadBody(s, jobCentreId))) as never;
+    for (const s of SERVERS) {
+      checks.push({
+        server: s,
+        persons: bodies[s].data?.persons?.edges?.length ?? 0,
+        errors: bodies[s].errors?.length ?? 0,
+        sameDataAsHub: comparableData(bodies[s]) === comparableData(bodies.hub),
+        sameErrorsAsHub:
+          JSON.stringify(comparableErrors(bodies[s])) ===
+          JSON.stringify(comparableErrors(bodies.hub)),
+      });
+    }
+  }
+  return checks;
+}
+
+export async function coachTokens(
+  secret: string,
+  jobCentres: string[],
+): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  for (const org of jobCentres)
+    tokens.set(
+      org,
+      await makeToken(secret, {
+        role: 'JOB_CENTRE_COACH',
+        org,
+        sub: `bench-coach@${org}`,
+        ttlSeconds: 24 * 3600,
+      }),
+    );
+  return tokens;
+}
+
+export async function runCaseload(
+  settings: Settings,
+  env: ServerEnv,
+  jobCentres: string[],
+  log: (line: string) => void,
+): Promise<CaseloadResult> {
+  const tokens = await coachTokens(env.secret, jobCentres);
+  const started: Server[] = [];
+  try {
+    const [hub, peer, floor] = await Promise.all([
+      startHub(env),
+      startPeerOrFloor('peer', env),
+      startPeerOrFloor('floor', env),
+    ]);
+    started.push(hub, peer, floor);
+    const servers: Record<ServerName, Server> = { hub, peer, floor };
+    const checks = await checkSameAnswers(servers, tokens);
+    for (const c of checks.filter((c) => c.server !== 'hub'))
+      if (!c.sameDataAsHub) log(`  WARNING: ${c.server} answers with other data than the hub`);
+
+    const runs: CaseloadResult['runs'] = [];
+    for (const concurrency of settings.concurrencies) {
+      const results = {} as Record<ServerName, LoadResult>;
+      for (const s of SERVERS) {
+        results[s] = await runLoad({
+          kind: 'caseload',
+          url: servers[s].url,
+          connections: concurrency,
+          warmUpS: settings.warmUpS,
+          durationS: settings.durationS,
+          variants: [...tokens].map(([jobCentreId, token]) => ({
+            headers: { authorization: `Bearer ${token}` },
+            body: caseloadBody(s, jobCentreId),
+          })),
+        });
+        const r = results[s];
+        log(
+          `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
+        );
+      }
+      runs.push({ concurrency, results });
+    }
+    return { jobCentres, checks, runs };
+  } finally {
+    await Promise.all(started.map((s) => stopProcess(s.child)));
+  }
+}

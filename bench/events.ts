@@ -1,0 +1,235 @@
+/**
+ * Events: N authenticated graphql-ws subscribers (another process) on one fresh hub
+ * instance, a writer publishing REFERRAL_SENT events by createReferral over HTTP at a fixed
+ * rate, and for each N: commit-to-delivery latency, delivered events per second (and how
+ * many of the expected deliveries arrived), and the hub's memory per idle subscriber
+ * (RSS and heap delta from /metrics, before and after the subscribers connected).
+ *
+ * Subscribers are job-centre coaches spread evenly over the job centres, each subscribed
+ * to its own centre (`filter: { jobCentreId }`), so an event reaches N ÷ (number of job
+ * centres) subscribers.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { coachTokens, startHub, type ServerEnv } from './caseload';
+import { hubMetrics } from './lib/hub-metrics';
+import { stopProcess, track } from './lib/processes';
+import type { ReferralCandidates } from './lib/referral-writer';
+import type { Settings } from './lib/settings';
+import type { DeliveryStats, FromWorker, SubscriberSpec, ToWorker } from './lib/subscriber-worker';
+
+export interface EventsRun {
+  subscribers: number;
+  opened: number;
+  openFailed: number;
+  openMs: number;
+  idleRssPerSubscriberBytes: number;
+  idleHeapPerSubscriberBytes: number;
+  eventRateTarget: number;
+  eventsCommitted: number;
+  writeFailures: number;
+  writesSkipped: number;
+  expectedDeliveries: number;
+  delivery: DeliveryStats;
+  deliveredPerSecond: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class Worker {
+  private readonly child: ChildProcess;
+  private readonly waiting: ((m: FromWorker) => void)[] = [];
+
+  constructor() {
+    this.child = track(
+      fork(join(__dirname, 'lib', 'subscriber-worker.ts'), [], {
+        execArgv: ['-r', 'ts-node/register', '--max-old-space-size=4096'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
+    this.child.on('message', (m: FromWorker) => this.waiting.shift()?.(m));
+  }
+
+  send(msg: ToWorker): void {
+    this.child.send(msg);
+  }
+
+  request<T extends FromWorker['type']>(
+    msg: ToWorker,
+    timeoutMs: number,
+  ): Promise<Extract<FromWorker, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`subscriber worker: no answer to ${msg.type}`)),
+        timeoutMs,
+      );
+      this.waiting.push((m) => {
+        clearTimeout(timer);
+        resolve(m as Extract<FromWorker, { type: T }>);
+      });
+      this.send(msg);
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.request({ type: 'close' }, 30_000);
+    } finally {
+      await stopProcess(this.child, 5000);
+    }
+  }
+}
+
+async function waitForSubscribers(url: string, n: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await hubMetrics(url)).subscribers >= n) return;
+    await sleep(250);
+  }
+  throw new Error(`hub did not report ${n} subscribers within ${timeoutMs} ms`);
+}
+
+/** Publishes createReferral at `rate` per second for `seconds`; at most 64 in flight. */
+async function publish(
+  url: string,
+  candidates: ReferralCandidates,
+  rate: number,
+  seconds: number,
+): Promise<{ committed: Map<string, number>; failures: number; skipped: number }> {
+  const committed = new Map<string, number>();
+  let failures = 0;
+  let skipped = 0;
+  let inFlight = 0;
+  const pending: Promise<void>[] = [];
+  const total = Math.round(rate * seconds);
+  const started = Date.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    const [variant] = candidates.take(1);
+    if (!variant || inFlight >= 64) {
+      skipped++;
+      continue;
+    }
+    inFlight++;
+    pending.push(
+      fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...variant.headers },
+        body: variant.body,
+      })
+        .then(async (res) => {
+          const body = (await res.json()) as {
+            data?: { createReferral?: { toJobCentre?: { id: string } } };
+          };
+          const jc = body.data?.createReferral?.toJobCentre?.id;
+          if (res.status === 200 && jc) committed.set(jc, (committed.get(jc) ?? 0) + 1);
+          else failures++;
+        })
+        .catch(() => {
+          failures++;
+        })
+        .finally(() => {
+          inFlight--;
+        }),
+    );
+  }
+  await Promise.all(pending);
+  return { committed, failures, skipped };
+}
+
+export async function runEvents(
+  settings: Settings,
+  env: ServerEnv,
+  jobCentres: string[],
+  candidates: ReferralCandidates,
+  log: (line: string) => void,
+): Promise<EventsRun[]> {
+  const runs: EventsRun[] = [];
+  // A fresh instance per N: the memory baseline is not left over from the previous round.
+  for (const n of settings.subscribers)
+    runs.push(await runEventsOnce(settings, env, jobCentres, candidates, n, [], log));
+  return runs;
+}
+
+/** One round: a fresh hub (with `nodeArgs`, e.g. --cpu-prof), n subscribers, the writer. */
+export async function runEventsOnce(
+  settings: Settings,
+  env: ServerEnv,
+  jobCentres: string[],
+  candidates: ReferralCandidates,
+  n: number,
+  nodeArgs: string[],
+  log: (line: string) => void,
+): Promise<EventsRun> {
+  const tokens = await coachTokens(env.secret, jobCentres);
+  {
+    const hub = await startHub(
+      env,
+      `hub-events-${n}${nodeArgs.length ? '-profile' : ''}`,
+      nodeArgs,
+    );
+    const worker = new Worker();
+    try {
+      const perCentre = new Map<string, number>();
+      const specs: SubscriberSpec[] = [];
+      for (let i = 0; i < n; i++) {
+        const jc = jobCentres[i % jobCentres.length];
+        perCentre.set(jc, (perCentre.get(jc) ?? 0) + 1);
+        specs.push({ token: tokens.get(jc) ?? '', filter: { jobCentreId: jc } });
+      }
+      await sleep(1000);
+      const before = await hubMetrics(hub.url);
+      const opened = await worker.request<'opened'>(
+        { type: 'open', wsUrl: `${hub.url.replace(/^http/, 'ws')}/graphql`, specs, batch: 200 },
+        300_000,
+      );
+      await waitForSubscribers(hub.url, opened.open, 60_000);
+      await sleep(3000); // idle
+      const after = await hubMetrics(hub.url);
+      log(
+        `  events n=${n}: ${opened.open} subscribed (${opened.failed} failed) in ${opened.ms} ms; RSS +${((after.rssBytes - before.rssBytes) / 2 ** 20).toFixed(1)} MiB`,
+      );
+
+      worker.send({ type: 'start' });
+      const written = await publish(
+        hub.url,
+        candidates,
+        settings.eventRate,
+        settings.eventDurationS,
+      );
+      await sleep(3000); // let the last deliveries arrive
+      const { stats } = await worker.request<'stats'>({ type: 'stop' }, 30_000);
+      let committed = 0;
+      let expected = 0;
+      for (const [jc, count] of written.committed) {
+        committed += count;
+        expected += count * (perCentre.get(jc) ?? 0);
+      }
+      const run: EventsRun = {
+        subscribers: n,
+        opened: opened.open,
+        openFailed: opened.failed,
+        openMs: opened.ms,
+        idleRssPerSubscriberBytes: (after.rssBytes - before.rssBytes) / Math.max(1, opened.open),
+        idleHeapPerSubscriberBytes:
+          (after.heapUsedBytes - before.heapUsedBytes) / Math.max(1, opened.open),
+        eventRateTarget: settings.eventRate,
+        eventsCommitted: committed,
+        writeFailures: written.failures,
+        writesSkipped: written.skipped,
+        expectedDeliveries: expected,
+        delivery: stats,
+        deliveredPerSecond: stats.spanMs > 0 ? (stats.received * 1000) / stats.spanMs : 0,
+      };
+      log(
+        `  events n=${n}: ${committed} events committed, ${stats.received}/${expected} deliveries, ${run.deliveredPerSecond.toFixed(0)}/s, p50 ${stats.p50} ms, p99 ${stats.p99} ms, max ${stats.max} ms`,
+      );
+      return run;
+    } finally {
+      await worker.close().catch(() => undefined);
+      await stopProcess(hub.child, 30_000);
+    }
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The results of one run as Markdown (one `##` section per benchmark), with the ratios
+ * and the issue's targets next to the figures. Targets are reported, never asserted.
+ */
+import type { CaseloadResult } from './caseload';
+import type { EventsRun } from './events';
+import type { LoadResult } from './lib/load';
+import type { MachineInfo } from './lib/machine';
+import type { Settings } from './lib/settings';
+import type { Profiled } from './profile';
+
+export interface RunResults {
+  settings: Omit<Settings, 'only'> & { only: string[] };
+  machine: MachineInfo;
+  seedSeconds: number;
+  caseload?: CaseloadResult;
+  events?: EventsRun[];
+  writes?: LoadResult;
+  profiles?: { caseload: Profiled; writes: Profiled; events: Profiled };
+}
+
+const f0 = (n: number) => n.toFixed(0);
+const f2 = (n: number) => n.toFixed(2);
+const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+function machineSection(r: RunResults): string[] {
+  const m = r.machine;
+  const s = r.settings;
+  return [
+    '## Machine and versions',
+    '',
+    `- Date: ${m.date}; commit ${m.commit}; mode: ${s.smoke ? 'smoke (sizes too small to mean anything)' : 'full'}${
+      Object.keys(m.overrides).length
+        ? `; overrides: ${Object.entries(m.overrides)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    }`,
+    `- CPU: ${m.cpu}, ${m.cores} cores; RAM ${m.memoryGiB} GiB; ${m.os}; load average at start ${m.loadAverage.join(' / ')}`,
+    `- Node ${m.node}; PostgreSQL ${m.postgres} (same machine)`,
+    `- Packages: ${Object.entries(m.packages)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+    `- Data: ${s.persons.toLocaleString('en')} generated persons (seeded in ${f0(r.seedSeconds)} s); pool size ${s.poolSize} per server`,
+    `- Load: warm-up ${s.warmUpS} s, measured ${s.durationS} s per server and concurrency`,
+    '',
+  ];
+}
+
+function caseloadSection(c: CaseloadResult): string[] {
+  const lines = [
+    '## Caseload query',
+    '',
+    `A coach's page of 50 persons with all four sources, rotating over ${c.jobCentres.length} job centres (${c.jobCentres.join(', ')}). Requests/s and latency from autocannon in a separate process.`,
+    '',
+    '| concurrency | hub req/s | peer req/s | floor req/s | hub/peer | hub/floor | hub p50 / p99 ms | peer p50 / p99 ms | floor p50 / p99 ms |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const run of c.runs) {
+    const { hub, peer, floor } = run.results;
+    lines.push(
+      `| ${run.concurrency} | ${f0(hub.rps)} | ${f0(peer.rps)} | ${f0(floor.rps)} | ${f2(hub.rps / peer.rps)} | ${f2(hub.rps / floor.rps)} | ${hub.p50} / ${hub.p99} | ${peer.p50} / ${peer.p99} | ${floor.p50} / ${floor.p99} |`,
+    );
+  }
+  const bad = c.runs.flatMap((run) =>
+    Object.entries(run.results)
+      .filter(([, r]) => r.non2xx + r.errors + r.timeouts + r.mismatches > 0)
+      .map(
+        ([s, r]) =>
+          `${s} at ${run.concurrency}: non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}, bodies without data ${r.mismatches}`,
+      ),
+  );
+  lines.push(
+    '',
+    bad.length
+      ? `Failed requests: ${bad.join('; ')}.`
+      : 'Every response was a 200 with persons in it (partial answers with FORBIDDEN fields count as successes).',
+  );
+  const bytes = c.runs[0]?.results;
+  if (bytes)
+    lines.push(
+      `Response size: hub ${bytes.hub.bytesPerRequest} B, peer ${bytes.peer.bytesPerRequest} B, floor ${bytes.floor.bytesPerRequest} B per request (headers included).`,
+    );
+  const checks = c.checks.filter((x) => x.server !== 'hub');
+  lines.push(
+    `Same answer check (one request per job centre): peer data ${checks.filter((x) => x.server === 'peer').every((x) => x.sameDataAsHub) ? 'identical' : '**differs**'}, floor data ${checks.filter((x) => x.server === 'floor').every((x) => x.sameDataAsHub) ? 'identical' : '**differs**'}, floor errors ${checks.filter((x) => x.server === 'floor').every((x) => x.sameErrorsAsHub) ? 'identical' : '**differ**'} to the hub's (peer: denied fields null without errors, see README).`,
+  );
+  const at16 = c.runs.find((r) => r.concurrency === 16);
+  if (at16) {
+    const { hub, peer, floor } = at16.results;
+    lines.push(
+      '',
+      'Targets (at 16 connections):',
+      `- hub/peer ≥ 1.0: ${f2(hub.rps / peer.rps)} — ${met(hub.rps >= peer.rps)}`,
+      `- hub/floor ≥ 0.5: ${f2(hub.rps / floor.rps)} — ${met(hub.rps >= 0.5 * floor.rps)}`,
+      `- hub p99 < 50 ms: ${hub.p99} ms — ${met(hub.p99 < 50)}`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+function eventsSection(runs: EventsRun[]): string[] {
+  const lines = [
+    '## Events',
+    '',
+    "Subscribers: job-centre coaches, each on its own graphql-ws connection, subscribed to its own centre; the writer publishes REFERRAL_SENT by createReferral over HTTP. Latency: receipt − occurredAt (the committing transaction's now()).",
+    '',
+    '| subscribers | connected | events committed (target/s) | deliveries received / expected | delivered/s | p50 ms | p90 ms | p99 ms | max ms | idle RSS / subscriber | idle heap / subscriber |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of runs) {
+    lines.push(
+      `| ${r.subscribers} | ${r.opened} | ${r.eventsCommitted} (${r.eventRateTarget}) | ${r.delivery.received} / ${r.expectedDeliveries} | ${f0(r.deliveredPerSecond)} | ${r.delivery.p50} | ${r.delivery.p90} | ${r.delivery.p99} | ${r.delivery.max} | ${f0(r.idleRssPerSubscriberBytes / 1024)} KB | ${f0(r.idleHeapPerSubscriberBytes / 1024)} KB |`,
+    );
+  }
+  const big = runs.find((r) => r.subscribers >= 10_000);
+  if (big) {
+    lines.push(
+      '',
+      'Targets (10,000 subscribers, 100 events/s):',
+      `- all connected: ${big.opened} — ${met(big.opened >= 10_000)}`,
+      `- p99 < 250 ms: ${big.delivery.p99} ms — ${met(big.delivery.p99 < 250 && big.delivery.received >= big.expectedDeliveries)}`,
+      `- < 50 KB per idle subscriber (RSS): ${f0(big.idleRssPerSubscriberBytes / 1024)} KB — ${met(big.idleRssPerSubscriberBytes < 50 * 1024)}`,
+    );
+  }
+  const writeProblems = runs.filter((r) => r.writeFailures + r.writesSkipped > 0);
+  if (writeProblems.length)
+    lines.push(
+      '',
+      `Writer: ${writeProblems.map((r) => `n=${r.subscribers}: ${r.writeFailures} failed, ${r.writesSkipped} skipped (64 in flight)`).join('; ')}.`,
+    );
+  lines.push('');
+  return lines;
+}
+
+function writesSection(w: LoadResult, concurrency: number): string[] {
+  return [
+    '## Writes',
+    '',
+    `createReferral (referral, person link, access-log row and outbox event in one transaction), ${concurrency} connections, every person once, each with its own idempotency key.`,
+    '',
+    '| concurrency | createReferral/s | p50 ms | p99 ms | requests | failed |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${concurrency} | ${f0(w.rps)} | ${w.p50} | ${w.p99} | ${w.requests} | ${w.non2xx + w.errors + w.timeouts + w.mismatches} |`,
+    '',
+    w.exhausted
+      ? '**The persons ran out during the run: some requests were idempotent replays; the figure is not valid (raise BENCH_PERSONS).**'
+      : `Target ≥ 500/s: ${met(w.rps >= 500)}`,
+    '',
+  ];
+}
+
+function profileTables(p: Profiled): string[] {
+  return [
+    `${p.totalMs} ms busy, ${p.idleMs} ms idle. Self time by origin:`,
+    '',
+    '| origin | self % |',
+    '| --- | ---: |',
+    ...p.origins.map((o) => `| ${o.name} | ${o.percent} |`),
+    '',
+    'Top functions by self time:',
+    '',
+    '| function | self % |',
+    '| --- | ---: |',
+    ...p.functions.map((f) => `| \`${f.name}\` | ${f.percent} |`),
+    '',
+  ];
+}
+
+function profileSection(p: NonNullable<RunResults['profiles']>, r: RunResults): string[] {
+  return [
+    '## Profiles (hub, node --cpu-prof)',
+    '',
+    `### Caseload query: ${f0(p.caseload.rps)} req/s at 16 connections`,
+    '',
+    ...profileTables(p.caseload),
+    `### createReferral: ${f0(p.writes.rps)} /s at ${r.settings.writeConcurrency} connections`,
+    '',
+    ...profileTables(p.writes),
+    `### Event delivery: ${r.settings.subscribers[0]} subscribers, ${f0(p.events.rps)} deliveries/s`,
+    '',
+    ...profileTables(p.events),
+  ];
+}
+
+export function renderMarkdown(r: RunResults): string {
+  const lines = ['# Bench run', '', ...machineSection(r)];
+  if (r.caseload) lines.push(...caseloadSection(r.caseload));
+  if (r.events) lines.push(...eventsSection(r.events));
+  if (r.writes) lines.push(...writesSection(r.writes, r.settings.writeConcurrency));
+  if (r.profiles) lines.push(...profileSection(r.profiles, r));
+  return `${lines.join('\n')}\n`;
+}

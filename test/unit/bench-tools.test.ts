@@ -1,0 +1,77 @@
+/**
+ * The bench's own logic that decides what a run reports: the CPU-profile summary (self
+ * time per function and origin) and the comparison that says whether the peer and the
+ * floor answered with the hub's data.
+ */
+import { comparableData, comparableErrors } from '../../bench/caseload-query';
+import { originOf, summarise } from '../../bench/profile-summary';
+
+describe('bench profile summary', () => {
+  const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
+  const profile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)', '') },
+      { id: 2, callFrame: frame('(idle)', '') },
+      { id: 3, callFrame: frame('stockholmDate', 'file:///app/dist/src/domain/working-days.js') },
+      {
+        id: 4,
+        callFrame: frame('execute', 'file:///app/node_modules/graphql/execution/execute.js'),
+      },
+      { id: 5, callFrame: frame('(garbage collector)', '') },
+    ],
+    // Self time is the time delta of each sample, attributed to the sampled node.
+    samples: [2, 3, 3, 4, 5, 3],
+    timeDeltas: [5000, 1000, 2000, 500, 500, 1000],
+  };
+
+  it('attributes self time to functions and origins and leaves idle out', () => {
+    const s = summarise(profile);
+    expect(s.idleMs).toBe(5);
+    expect(s.totalMs).toBe(5);
+    expect(s.functions[0]).toEqual({
+      name: 'stockholmDate dist/src/domain/working-days.js:1',
+      ms: 4,
+      percent: 80,
+    });
+    expect(s.origins.map((o) => [o.name, o.percent])).toEqual([
+      ['hub src/domain', 80],
+      ['graphql', 10],
+      ['(garbage collector)', 10],
+    ]);
+  });
+
+  it('names origins by package, hub source directory or file, and Node internals', () => {
+    expect(originOf('file:///a/node_modules/@apollo/server/dist/x.js', 'f')).toBe('@apollo/server');
+    expect(originOf('file:///a/dist/src/ws-server.js', 'f')).toBe('hub src/ws-server');
+    expect(originOf('file:///a/dist/src/events/outbox.js', 'f')).toBe('hub src/events');
+    expect(originOf('node:internal/streams/writable', 'f')).toBe('node internals');
+    expect(originOf('', '(program)')).toBe('(program)');
+  });
+});
+
+describe('bench same-answer comparison', () => {
+  const node = (id: string, fetchedAt: string, sfi: unknown) => ({
+    node: { id, sfi, employmentService: { registered: true, fetchedAt } },
+  });
+
+  it('ignores fetchedAt but not a differing field', () => {
+    const a = { data: { persons: { edges: [node('1', '2026-01-01T00:00:00.000Z', [])] } } };
+    const b = { data: { persons: { edges: [node('1', '2026-06-01T00:00:00.000Z', [])] } } };
+    const c = { data: { persons: { edges: [node('1', '2026-01-01T00:00:00.000Z', null)] } } };
+    expect(comparableData(a)).toBe(comparableData(b));
+    expect(comparableData(a)).not.toBe(comparableData(c));
+  });
+
+  it('compares errors by path and extensions, in any order', () => {
+    const e1 = {
+      path: ['persons', 'edges', 2, 'node', 'sfi'],
+      extensions: { code: 'FORBIDDEN', fieldGroup: 'sfi', requires: 'consent:SFI' },
+    };
+    const e2 = {
+      path: ['persons', 'edges', 5, 'node', 'sfi'],
+      extensions: { code: 'FORBIDDEN', fieldGroup: 'sfi', requires: 'consent:SFI' },
+    };
+    expect(comparableErrors({ errors: [e1, e2] })).toEqual(comparableErrors({ errors: [e2, e1] }));
+    expect(comparableErrors({ errors: [e1] })).not.toEqual(comparableErrors({ errors: [e2] }));
+  });
+});
