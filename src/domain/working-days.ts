@@ -51,7 +51,18 @@ export function addWorkingDays(date: string, n: number): string {
 }
 
 /** The calendar date of an instant in Stockholm. */
+/**
+ * One formatter for the process: `toLocaleDateString` builds a new one per call (~70 µs,
+ * measured as a fifth of a caseload request's CPU in the bench), a cached one formats in
+ * under a microsecond. sv-SE formats as YYYY-MM-DD.
+ */
+const STOCKHOLM_DATE = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 export function stockholmDate(at: Date): string {
-  // sv-SE formats as YYYY-MM-DD.
-  return at.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+  return STOCKHOLM_DATE.format(at);
 }
