@@ -66,20 +66,22 @@ class Where {
   }
 }
 
-const linkExists = (condition: string): string =>
-  `EXISTS (SELECT 1 FROM person_link l WHERE l.person_id = p.id AND l.active AND ${condition})`;
+/** `personId`: the outer expression holding the person's id (`p.id` or an index row's). */
+const linkExistsFor = (condition: string, personId = 'p.id'): string =>
+  `EXISTS (SELECT 1 FROM person_link l WHERE l.person_id = ${personId} AND l.active AND ${condition})`;
 
 function scoped(scope: PersonScope, where: Where): boolean {
   if (scope.kind === 'none') return false;
   where.add(
-    linkExists(
+    linkExistsFor(
       `l.organisation_id = ${where.param(scope.organisationId)} AND l.relation = ANY(${where.param(scope.relations)}::text[])`,
     ),
   );
   return true;
 }
 
-function filtered(filter: PersonFilterInput, where: Where): void {
+function filtered(filter: PersonFilterInput, where: Where, personId = 'p.id'): void {
+  const linkExists = (condition: string) => linkExistsFor(condition, personId);
   if (filter.districtId) {
     where.add(
       linkExists(
@@ -100,6 +102,15 @@ function filtered(filter: PersonFilterInput, where: Where): void {
     const exists = linkExists(`l.relation = 'ASSISTANCE_CASE'`);
     where.add(filter.hasActiveAssistanceCase ? exists : `NOT ${exists}`);
   }
+}
+
+/** The scope's links (alias `s`): active links of the organisation of these relations. */
+function linkedTo(scope: { organisationId: string; relations: readonly string[] }): Where {
+  const where = new Where();
+  where.add('s.active');
+  where.add(`s.organisation_id = ${where.param(scope.organisationId)}`);
+  where.add(`s.relation = ANY(${where.param(scope.relations)}::text[])`);
+  return where;
 }
 
 export class PersonDirectory {
@@ -141,24 +152,32 @@ export class PersonDirectory {
     first: number,
     afterId: string | null,
   ): Promise<{ persons: PersonRecord[]; hasNextPage: boolean }> {
-    const where = new Where();
-    if (!scoped(scope, where)) return { persons: [], hasNextPage: false };
-    filtered(filter, where);
-    if (afterId) where.add(`p.id > ${where.param(afterId)}::uuid`);
+    if (scope.kind === 'none') return { persons: [], hasNextPage: false };
+    // The page comes from the person index first (person_link_org_idx: the organisation's
+    // active links), then the person rows of just that page. Testing the scope per person
+    // row instead visits every person of the organisation to return 50 (the bench measured
+    // ~16–19 ms against ~3 ms at 2,800 persons per job centre, growing with the caseload).
+    const where = linkedTo(scope);
+    filtered(filter, where, 's.person_id');
+    if (afterId) where.add(`s.person_id > ${where.param(afterId)}::uuid`);
     const limit = where.param(first + 1);
     const rows = await this.ds.query<Row[]>(
-      `SELECT ${COLUMNS} FROM person p ${where.sql()} ORDER BY p.id LIMIT ${limit}`,
+      `SELECT ${COLUMNS} FROM person p
+         JOIN (SELECT DISTINCT s.person_id FROM person_link s ${where.sql()}
+                ORDER BY s.person_id LIMIT ${limit}) page ON page.person_id = p.id
+        ORDER BY p.id`,
       where.params,
     );
     return { persons: rows.slice(0, first).map(toRecord), hasNextPage: rows.length > first };
   }
 
+  /** Counted from the person index alone (every link points at a person). */
   async count(scope: PersonScope, filter: PersonFilterInput): Promise<number> {
-    const where = new Where();
-    if (!scoped(scope, where)) return 0;
-    filtered(filter, where);
+    if (scope.kind === 'none') return 0;
+    const where = linkedTo(scope);
+    filtered(filter, where, 's.person_id');
     const [row] = await this.ds.query<{ n: string }[]>(
-      `SELECT count(*) AS n FROM person p ${where.sql()}`,
+      `SELECT count(DISTINCT s.person_id) AS n FROM person_link s ${where.sql()}`,
       where.params,
     );
     return Number(row.n);
