@@ -9,7 +9,16 @@ export abstract class HubError extends GraphQLError {
   abstract readonly code: string;
 
   constructor(message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions });
+    // An expected outcome (a refusal, bad input), never a fault to trace: no stack frames.
+    // Capturing them cost ~4% of a caseload request's CPU in the bench (one per FORBIDDEN
+    // field), and nothing reads them — unexpected errors are other classes and keep theirs.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message, { extensions });
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }
 

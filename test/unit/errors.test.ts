@@ -107,6 +107,17 @@ describe('HubError subclasses carry the literal codes of API.md', () => {
   });
 });
 
+describe('HubErrors carry no stack frames (expected outcomes, not faults)', () => {
+  it('a refusal captures no frames, and the process limit is left as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const e = new ForbiddenError('Not allowed', { fieldGroup: 'sfi' });
+    expect(e.stack ?? '').not.toMatch(/\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(limit);
+    // Other errors still get theirs.
+    expect(new Error('fault').stack).toMatch(/\n\s+at /);
+  });
+});
+
 describe('formatError: HubErrors pass through', () => {
   it('keeps message, code, path and locations', () => {
     const { logger, raw } = memoryLogger();
