@@ -5,45 +5,10 @@
  * production: production tokens come from the identity provider.
  */
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
-import { roleFitsOrganisation } from '../src/auth/policy';
-import { ROLES, isRole } from '../src/auth/roles';
+import { makeToken } from '../src/auth/dev-token';
 import { loadConfig } from '../src/config';
-import { bundledReferenceFiles } from '../src/reference/reference-files';
 
-export interface TokenRequest {
-  role: string;
-  org: string;
-  sub?: string;
-  ttlSeconds?: number;
-  scope?: string;
-}
-
-/** Signs a token after checking role and organisation against the reference data. */
-export async function makeToken(
-  secret: string,
-  req: TokenRequest,
-  now = Math.floor(Date.now() / 1000),
-): Promise<string> {
-  if (!isRole(req.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-  const org = bundledReferenceFiles().organisations.data.organisations.find(
-    (o) => o.id === req.org,
-  );
-  if (!org) throw new Error(`--org ${req.org} is not an organisation in the reference data`);
-  if (!roleFitsOrganisation(req.role, org.kind))
-    throw new Error(`role ${req.role} does not fit a ${org.kind}`);
-  const ttl = req.ttlSeconds ?? 3600;
-  if (!Number.isInteger(ttl) || ttl <= 0)
-    throw new Error('--ttl must be a positive number of seconds');
-  const claims: Record<string, unknown> = { role: req.role, org: req.org };
-  if (req.scope) claims.scope = req.scope;
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(req.sub ?? `dev-${req.role.toLowerCase()}@${req.org}`)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttl)
-    .sign(new TextEncoder().encode(secret));
-}
+export { makeToken, type TokenRequest } from '../src/auth/dev-token';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -52,6 +52,7 @@ const schema = z.object({
   JOB_GUARANTEE_CHECK_INTERVAL_S: int(1, 86400).default(60),
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   DEMO_PERSONS: int(0, 1_000_000).default(2000),
+  PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
 });
 
 type Env = z.infer<typeof schema>;
@@ -63,6 +64,7 @@ export type DatabaseConfig =
 export interface Config {
   env: Env['NODE_ENV'];
   isProduction: boolean;
+  playground: { enabled: boolean; devTokens: boolean };
   host: string;
   port: number;
   database: DatabaseConfig;
@@ -152,6 +154,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     demoData: { mode: e.DEMO_DATA, persons: e.DEMO_PERSONS },
+    // The IDE at GET /graphql: on outside production unless turned off. The token picker's
+    // endpoint needs a shared secret and never exists in production.
+    playground: {
+      enabled: e.PLAYGROUND === 'on' || (e.PLAYGROUND === 'auto' && !isProduction),
+      devTokens:
+        !isProduction && Boolean(e.AUTH_JWT_SECRET ?? (usingDevSecret ? DEV_SECRET : undefined)),
+    },
     events: {
       pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
       subscriberBufferLimit: e.SUBSCRIBER_BUFFER_LIMIT,

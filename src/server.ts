@@ -21,6 +21,7 @@ import { createContext, purposeFrom, type Context, type Services } from './conte
 import { createDataSource, type DataSourceOptions } from './db/data-source';
 import { formatError } from './errors';
 import { healthRoutes } from './http/health-routes';
+import { playgroundRoutes } from './http/playground/playground-routes';
 import { requestIdFrom } from './http/request-id';
 import { observabilityPlugin } from './observability/apollo-plugins';
 import { accessLogPlugin } from './security/access-log-plugin';
@@ -240,6 +241,13 @@ export class Hub {
         this.metrics,
         logger,
       ),
+    );
+    app.use(
+      playgroundRoutes({
+        enabled: config.playground.enabled,
+        devTokens: config.playground.devTokens,
+        secret: config.auth.secret,
+      }),
     );
     app.use(
       '/graphql',

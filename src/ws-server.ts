@@ -65,7 +65,9 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
       onConnect: async (ctx) => {
         ctx.extra.connectionId = randomUUID();
         try {
-          ctx.extra.viewer = await deps.authenticate(ctx.connectionParams?.authorization);
+          // GraphiQL-style clients send their headers as connectionParams: accept either case.
+          const params = ctx.connectionParams ?? {};
+          ctx.extra.viewer = await deps.authenticate(params.authorization ?? params.Authorization);
           return true;
         } catch {
           deps.logger.info(
