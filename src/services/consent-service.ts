@@ -5,22 +5,14 @@
  * rules read consents afresh for every operation (and every subscription event).
  */
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { personScope } from '../auth/policy';
 import { CONSENT_SCOPES, type ConsentScope } from '../auth/policy-table';
 import type { AuthenticatedViewer, Viewer } from '../auth/viewer';
 import { stockholmDate } from '../domain/working-days';
-import {
-  BadUserInputError,
-  InvalidTransitionError,
-  NotFoundError,
-  UnauthenticatedError,
-} from '../errors';
-import { writeAccessLog } from './access-log';
+import { BadUserInputError, InvalidTransitionError, NotFoundError } from '../errors';
+import { AuditedWriter } from './audited-writer';
 import { findConsent, insertConsent, markWithdrawn, type ConsentRecord } from './consent-store';
 import { replayIfSeen } from './idempotency';
-import type { PersonDirectory } from './person-directory';
-import type { ReferenceService } from './reference-service';
 
 /** Organisations that can be a party to a consent: the authorities around the person. */
 const PARTY_KINDS = new Set([
@@ -55,30 +47,11 @@ function validDate(value: string, field: string): string {
   return value;
 }
 
-export class ConsentService {
-  constructor(
-    private readonly ds: DataSource,
-    private readonly reference: ReferenceService,
-    private readonly persons: PersonDirectory,
-    private readonly now: () => Date = () => new Date(),
-    private readonly audit: { requestId: string; purpose: string } | null = null,
-  ) {}
-
-  /** The same service, writing this request's id and purpose into the access log. */
-  forRequest(requestId: string, purpose: string): ConsentService {
-    return new ConsentService(this.ds, this.reference, this.persons, this.now, {
-      requestId,
-      purpose,
-    });
-  }
+export class ConsentService extends AuditedWriter {
+  protected readonly changes = 'consents' as const;
 
   today(): string {
     return stockholmDate(this.now());
-  }
-
-  private actor(viewer: Viewer): AuthenticatedViewer {
-    if (viewer.kind !== 'authenticated') throw new UnauthenticatedError();
-    return viewer;
   }
 
   /** The person must be one of the district's own (an active assistance case there). */
@@ -180,20 +153,5 @@ export class ConsentService {
 
   private async isOwnPerson(v: AuthenticatedViewer, personId: string): Promise<boolean> {
     return (await this.persons.findVisible([personId], personScope(v))).has(personId);
-  }
-
-  private async logWrite(
-    m: Parameters<typeof writeAccessLog>[0],
-    v: AuthenticatedViewer,
-    personId: string,
-    operation: string,
-  ): Promise<void> {
-    await writeAccessLog(
-      m,
-      v,
-      this.audit?.requestId ?? 'internal',
-      this.audit?.purpose ?? 'case-handling',
-      [{ personId, action: 'WRITE', operation, fieldGroups: ['consents'] }],
-    );
   }
 }

@@ -5,7 +5,7 @@
  * transaction, so bad input changes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { inReferralScope, personScope, referralParty, referralScope } from '../auth/policy';
 import { Role } from '../auth/roles';
 import type { AuthenticatedViewer, Viewer } from '../auth/viewer';
@@ -23,15 +23,12 @@ import {
   ForbiddenError,
   InvalidTransitionError,
   NotFoundError,
-  UnauthenticatedError,
 } from '../errors';
 import type { NewEvent, ReferralEventType } from '../events/event-types';
 import { appendEvents } from '../events/outbox';
-import { writeAccessLog } from './access-log';
+import { AuditedWriter } from './audited-writer';
 import { consentStatus, findConsent } from './consent-store';
 import { replayIfSeen } from './idempotency';
-import type { PersonDirectory } from './person-directory';
-import type { ReferenceService } from './reference-service';
 import {
   decidePlan,
   findDeviation,
@@ -114,46 +111,8 @@ export function referralLimits(r: Pick<ReferralRecord, 'firstVisitAt'>): {
   };
 }
 
-export class ReferralService {
-  constructor(
-    private readonly ds: DataSource,
-    private readonly reference: ReferenceService,
-    private readonly persons: PersonDirectory,
-    private readonly now: () => Date = () => new Date(),
-    /** Request id and purpose for the access log; set per request by `forRequest`. */
-    private readonly audit: { requestId: string; purpose: string } | null = null,
-  ) {}
-
-  /** The same service, writing this request's id and purpose into the access log. */
-  forRequest(requestId: string, purpose: string): ReferralService {
-    return new ReferralService(this.ds, this.reference, this.persons, this.now, {
-      requestId,
-      purpose,
-    });
-  }
-
-  /** Every change is in the access log, in the changing transaction. */
-  private async logWrite(
-    m: EntityManager,
-    v: AuthenticatedViewer,
-    personId: string,
-    operation: string,
-  ): Promise<void> {
-    await writeAccessLog(
-      m,
-      v,
-      this.audit?.requestId ?? 'internal',
-      this.audit?.purpose ?? 'case-handling',
-      [{ personId, action: 'WRITE', operation, fieldGroups: ['referral'] }],
-    );
-  }
-
-  // --- helpers ------------------------------------------------------------------------
-
-  private actor(viewer: Viewer): AuthenticatedViewer {
-    if (viewer.kind !== 'authenticated') throw new UnauthenticatedError();
-    return viewer;
-  }
+export class ReferralService extends AuditedWriter {
+  protected readonly changes = 'referral' as const;
 
   private requireCode(list: string, code: string | null | undefined, field: string): string {
     const c = (code ?? '').trim();
