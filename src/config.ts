@@ -5,6 +5,8 @@
  * when the variable is a secret).
  */
 import { z } from 'zod';
+import type { AgencyEndpoint } from './connectors/http/http-batch-client';
+import type { ResilienceOptions } from './connectors/http/resilience';
 
 const DEV_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
 
@@ -53,9 +55,20 @@ const schema = z.object({
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   DEMO_PERSONS: int(0, 1_000_000).default(2000),
   PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
+  AF_MODE: z.enum(['embedded', 'http']).default('embedded'),
+  AF_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  AF_TOKEN: z.string().min(1).optional(),
+  AF_TIMEOUT_MS: int(50, 60000).default(2000),
+  AF_RETRIES: int(0, 10).default(2),
+  AF_BREAKER_THRESHOLD: int(1, 1000).default(5),
+  AF_BREAKER_HALF_OPEN_MS: int(100, 600000).default(10000),
+  AF_MAX_CONCURRENT: int(1, 1000).default(10),
 });
 
 type Env = z.infer<typeof schema>;
+
+export type ConnectorConfig =
+  { mode: 'embedded' } | { mode: 'http'; endpoint: AgencyEndpoint; resilience: ResilienceOptions };
 
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string; poolSize: number }
@@ -65,6 +78,8 @@ export interface Config {
   env: Env['NODE_ENV'];
   isProduction: boolean;
   playground: { enabled: boolean; devTokens: boolean };
+  /** Per connector: the embedded stand-in, or the agency's REST API with its resilience. */
+  connectors: { arbetsformedlingen: ConnectorConfig };
   host: string;
   port: number;
   database: DatabaseConfig;
@@ -132,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'AUTH_JWT_SECRET: required when NODE_ENV=production (or set AUTH_JWKS_URL)',
     ]);
   }
+  if (e.AF_MODE === 'http' && !e.AF_BASE_URL) {
+    throw new ConfigError(['AF_BASE_URL: required when AF_MODE=http']);
+  }
   const usingDevSecret = !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL;
   const dataDir = e.PGLITE_DATA_DIR === 'memory://' ? undefined : e.PGLITE_DATA_DIR;
   return {
@@ -166,6 +184,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       subscriberBufferLimit: e.SUBSCRIBER_BUFFER_LIMIT,
     },
     jobGuaranteeCheckIntervalS: e.JOB_GUARANTEE_CHECK_INTERVAL_S,
+    connectors: {
+      arbetsformedlingen:
+        e.AF_MODE === 'http' && e.AF_BASE_URL
+          ? {
+              mode: 'http',
+              endpoint: { baseUrl: e.AF_BASE_URL, token: e.AF_TOKEN },
+              resilience: {
+                timeoutMs: e.AF_TIMEOUT_MS,
+                retries: e.AF_RETRIES,
+                backoffMs: 100,
+                maxRetryAfterMs: e.AF_TIMEOUT_MS,
+                breakerThreshold: e.AF_BREAKER_THRESHOLD,
+                breakerHalfOpenMs: e.AF_BREAKER_HALF_OPEN_MS,
+                maxConcurrent: e.AF_MAX_CONCURRENT,
+                maxQueue: e.AF_MAX_CONCURRENT * 10,
+              },
+            }
+          : { mode: 'embedded' },
+    },
     queryLimits: {
       maxDepth: e.QUERY_MAX_DEPTH,
       maxAliases: e.QUERY_MAX_ALIASES,

@@ -14,7 +14,7 @@ import express from 'express';
 import type { DataSource } from 'typeorm';
 import { createAuthenticator } from './auth/authenticate';
 import { createJwtVerifier } from './auth/jwt-verifier';
-import { createEmbeddedConnectors } from './connectors';
+import { createConnectors } from './connectors';
 import type { Connectors } from './connectors/types';
 import type { Config } from './config';
 import { createContext, purposeFrom, type Context, type Services } from './context';
@@ -161,7 +161,9 @@ export class Hub {
     const services: Services = {
       reference,
       personDirectory,
-      connectors: (this.options.connectors ?? createEmbeddedConnectors)(this.ds),
+      connectors: this.options.connectors
+        ? this.options.connectors(this.ds)
+        : createConnectors(this.ds, config.connectors),
       dataSource: this.ds,
       referralService: new ReferralService(this.ds, reference, personDirectory),
       consentService: new ConsentService(this.ds, reference, personDirectory),

@@ -259,3 +259,29 @@ describe('loadConfig empty strings and several problems', () => {
     expect(() => loadConfig({ SOMETHING_ELSE: 'x', PATH: '/usr/bin' })).not.toThrow();
   });
 });
+
+describe('loadConfig connectors', () => {
+  it('every source is embedded by default', () => {
+    expect(loadConfig({}).connectors.arbetsformedlingen).toEqual({ mode: 'embedded' });
+  });
+
+  it('AF_MODE=http needs AF_BASE_URL, and takes the resilience settings', () => {
+    expect(configError({ AF_MODE: 'http' }).problems.join()).toContain('AF_BASE_URL');
+    const af = loadConfig({
+      AF_MODE: 'http',
+      AF_BASE_URL: 'http://127.0.0.1:4310',
+      AF_TIMEOUT_MS: '1500',
+      AF_RETRIES: '3',
+      AF_BREAKER_THRESHOLD: '7',
+    }).connectors.arbetsformedlingen;
+    expect(af).toMatchObject({
+      mode: 'http',
+      endpoint: { baseUrl: 'http://127.0.0.1:4310' },
+      resilience: { timeoutMs: 1500, retries: 3, breakerThreshold: 7, maxRetryAfterMs: 1500 },
+    });
+    expect(configError({ AF_MODE: 'sometimes' }).problems.join()).toContain('AF_MODE');
+    expect(configError({ AF_MODE: 'http', AF_BASE_URL: 'ftp://x' }).problems.join()).toContain(
+      'AF_BASE_URL',
+    );
+  });
+});
