@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { AgencyEndpoint } from './connectors/http/http-batch-client';
 import type { ResilienceOptions } from './connectors/http/resilience';
+import type { LastKnownOptions } from './connectors/last-known-status';
 
 const DEV_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
 
@@ -63,12 +64,22 @@ const schema = z.object({
   AF_BREAKER_THRESHOLD: int(1, 1000).default(5),
   AF_BREAKER_HALF_OPEN_MS: int(100, 600000).default(10000),
   AF_MAX_CONCURRENT: int(1, 1000).default(10),
+  AF_CACHE_TTL_S: int(0, 86400).default(60),
+  AF_MAX_STALE_S: int(0, 30 * 86400).default(3600),
+  AF_CACHE_MAX_ENTRIES: int(1, 10_000_000).default(100_000),
 });
 
 type Env = z.infer<typeof schema>;
 
 export type ConnectorConfig =
-  { mode: 'embedded' } | { mode: 'http'; endpoint: AgencyEndpoint; resilience: ResilienceOptions };
+  | { mode: 'embedded' }
+  | {
+      mode: 'http';
+      endpoint: AgencyEndpoint;
+      resilience: ResilienceOptions;
+      /** Last known status: served fresh within ttlMs, marked stale on failure up to maxStaleMs. */
+      cache: LastKnownOptions;
+    };
 
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string; poolSize: number }
@@ -199,6 +210,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
                 breakerHalfOpenMs: e.AF_BREAKER_HALF_OPEN_MS,
                 maxConcurrent: e.AF_MAX_CONCURRENT,
                 maxQueue: e.AF_MAX_CONCURRENT * 10,
+              },
+              cache: {
+                ttlMs: e.AF_CACHE_TTL_S * 1000,
+                maxStaleMs: e.AF_MAX_STALE_S * 1000,
+                maxEntries: e.AF_CACHE_MAX_ENTRIES,
               },
             }
           : { mode: 'embedded' },

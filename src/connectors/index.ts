@@ -6,6 +6,7 @@ import { EmbeddedSocialtjanst } from './socialtjanst/embedded';
 import type { Config } from '../config';
 import { HttpArbetsformedlingen } from './http/arbetsformedlingen-http';
 import { createSourcePolicy } from './http/resilience';
+import { LastKnownStatus } from './last-known-status';
 import type { Connectors } from './types';
 
 /** The embedded connectors, each on its own schema of the hub's database. */
@@ -26,9 +27,9 @@ export function createConnectors(ds: DataSource, config: Config['connectors']): 
   const connectors = createEmbeddedConnectors(ds);
   const af = config.arbetsformedlingen;
   if (af.mode === 'http') {
-    connectors.arbetsformedlingen = new HttpArbetsformedlingen(
-      af.endpoint,
-      createSourcePolicy(af.resilience),
+    connectors.arbetsformedlingen = new LastKnownStatus(
+      new HttpArbetsformedlingen(af.endpoint, createSourcePolicy(af.resilience)),
+      af.cache,
     );
   }
   return connectors;

@@ -22,9 +22,16 @@ export interface SourceCallContext {
   requestedBy: { sub: string; organisationId: string };
 }
 
+/**
+ * What a batch read returns per person: the record; an Error when this person's data is
+ * unavailable while others' are not (e.g. no last known status to fall back on); a missing
+ * key when the source has no record.
+ */
+export type SourceResult<T> = Map<string, T | Error>;
+
 export interface SourceConnector<T> {
   readonly source: SourceName;
-  loadByPersonIds(personIds: readonly string[], call: SourceCallContext): Promise<Map<string, T>>;
+  loadByPersonIds(personIds: readonly string[], call: SourceCallContext): Promise<SourceResult<T>>;
 }
 
 // --- socialtjanst -----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /**
  * The hub with Arbetsförmedlingen over HTTP (AF_MODE=http) against a fake agency on
  * loopback: a working agency fills `employmentService`; a hanging one costs at most the
- * configured timeout, and only that field is null with SOURCE_UNAVAILABLE.
+ * configured timeout — persons whose status the hub knows get it marked `stale: true` with
+ * the time AF last answered, the others null with one SOURCE_UNAVAILABLE.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +48,9 @@ beforeAll(async () => {
     AF_BASE_URL: `http://127.0.0.1:${port}`,
     AF_TIMEOUT_MS: '500',
     AF_RETRIES: '1',
+    // Always ask AF (no fresh-cache hits), fall back to the last known status for an hour.
+    AF_CACHE_TTL_S: '0',
+    AF_MAX_STALE_S: '3600',
   });
   await insertPersons(
     t.hub.dataSource,
@@ -62,21 +66,29 @@ afterAll(async () => {
 
 const CASELOAD = `{ persons(first: 10) { edges { node { id
   financialAid { active } jobCentre { status } sfi { status }
-  employmentService { registered categoryCode: category { code } extentPercent stale }
+  employmentService { registered categoryCode: category { code } extentPercent stale fetchedAt }
 } } } }`;
 
 type Caseload = {
   persons: {
     edges: {
       node: {
+        id: string;
         financialAid: unknown;
         jobCentre: unknown;
         sfi: unknown;
-        employmentService: { registered: boolean; categoryCode: { code: string } | null } | null;
+        employmentService: {
+          registered: boolean;
+          categoryCode: { code: string } | null;
+          stale: boolean;
+          fetchedAt: string;
+        } | null;
       };
     }[];
   };
 };
+
+let firstFetch: Map<string, string>;
 
 test('AF answers over HTTP: one call for the page, the status in every person', async () => {
   mode = 'ok';
@@ -86,11 +98,16 @@ test('AF answers over HTTP: one call for the page, the status in every person', 
   expect(res.body.errors).toBeUndefined();
   const nodes = res.body.data!.persons.edges.map((e) => e.node);
   expect(nodes).toHaveLength(5);
-  for (const n of nodes) expect(n.employmentService?.categoryCode).toEqual({ code: '68' });
+  for (const n of nodes) {
+    expect(n.employmentService).toMatchObject({ categoryCode: { code: '68' }, stale: false });
+  }
   expect(calls).toBe(1);
+  firstFetch = new Map(nodes.map((n) => [n.id, n.employmentService!.fetchedAt]));
 });
 
-test('AF hangs: the answer comes within the timeout, AF null with one SOURCE_UNAVAILABLE', async () => {
+test('AF hangs: within the timeout, known statuses come back stale-but-marked, unknown ones SOURCE_UNAVAILABLE', async () => {
+  // A person the hub has never asked AF about joins the caseload.
+  const [newcomer] = await insertPersons(t.hub.dataSource, [fullSkarholmenPerson()]);
   mode = 'hang';
   const coach = await t.token({ role: 'JOB_CENTRE_COACH', org: 'jobbtorg-sydvast' });
   const started = Date.now();
@@ -98,13 +115,25 @@ test('AF hangs: the answer comes within the timeout, AF null with one SOURCE_UNA
   const took = Date.now() - started;
   expect(took).toBeLessThan(500 + 1000); // the configured budget plus a generous margin
   const nodes = res.body.data!.persons.edges.map((e) => e.node);
+  expect(nodes).toHaveLength(6);
   for (const n of nodes) {
-    expect(n.employmentService).toBeNull();
     expect(n.financialAid).not.toBeNull();
     expect(n.jobCentre).not.toBeNull();
     expect(n.sfi).not.toBeNull();
+    if (n.id === newcomer.id) {
+      expect(n.employmentService).toBeNull();
+    } else {
+      expect(n.employmentService).toMatchObject({ stale: true, categoryCode: { code: '68' } });
+      expect(n.employmentService!.fetchedAt).toBe(firstFetch.get(n.id));
+    }
   }
-  expect(res.body.errors?.map((e) => [e.extensions?.code, e.extensions?.source])).toEqual([
-    ['SOURCE_UNAVAILABLE', 'arbetsformedlingen'],
+  expect(
+    res.body.errors?.map((e) => [e.extensions?.code, e.extensions?.source, e.path?.join('.')]),
+  ).toEqual([
+    [
+      'SOURCE_UNAVAILABLE',
+      'arbetsformedlingen',
+      `persons.edges.${nodes.findIndex((n) => n.id === newcomer.id)}.node.employmentService`,
+    ],
   ]);
 });
