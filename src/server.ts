@@ -14,7 +14,7 @@ import express from 'express';
 import type { DataSource } from 'typeorm';
 import { createAuthenticator } from './auth/authenticate';
 import { createJwtVerifier } from './auth/jwt-verifier';
-import { createConnectors } from './connectors';
+import { createConnectors, type ConnectorHealth } from './connectors';
 import type { Connectors } from './connectors/types';
 import type { Config } from './config';
 import { createContext, purposeFrom, type Context, type Services } from './context';
@@ -27,7 +27,12 @@ import { observabilityPlugin } from './observability/apollo-plugins';
 import { accessLogPlugin } from './security/access-log-plugin';
 import { queryLimitsPlugin } from './security/query-limits-plugin';
 import { createLogger, type Logger } from './observability/logger';
-import { createMetrics, registerEventGauges, type Metrics } from './observability/metrics';
+import {
+  createMetrics,
+  registerConnectorMetrics,
+  registerEventGauges,
+  type Metrics,
+} from './observability/metrics';
 import { loadReferenceData } from './reference/load-reference-data';
 import { bundledReferenceFiles } from './reference/reference-files';
 import { buildHubSchema } from './schema';
@@ -87,6 +92,8 @@ export class Hub {
   private stopping: Promise<void> | undefined;
   private pglite: PGlite | undefined;
   private dispatcher: EventDispatcher | undefined;
+  /** How each source is wired and its breaker state, for /readyz. */
+  private connectorHealth: (() => ConnectorHealth) | undefined;
   private stopJobGuarantee: (() => Promise<void>) | undefined;
 
   constructor(
@@ -158,12 +165,15 @@ export class Hub {
       logger,
       config.jobGuaranteeCheckIntervalS,
     );
+    const sources = createConnectors(this.ds, config.connectors, (source, outcome, seconds) =>
+      observeCall(source, outcome, seconds),
+    );
+    const observeCall = registerConnectorMetrics(this.metrics, sources.health);
+    this.connectorHealth = sources.health;
     const services: Services = {
       reference,
       personDirectory,
-      connectors: this.options.connectors
-        ? this.options.connectors(this.ds)
-        : createConnectors(this.ds, config.connectors),
+      connectors: this.options.connectors ? this.options.connectors(this.ds) : sources.connectors,
       dataSource: this.ds,
       referralService: new ReferralService(this.ds, reference, personDirectory),
       consentService: new ConsentService(this.ds, reference, personDirectory),
@@ -239,7 +249,11 @@ export class Hub {
     });
     app.use(
       healthRoutes(
-        { accepting: () => this.state === 'running', dataSource: () => this.ds },
+        {
+          accepting: () => this.state === 'running',
+          dataSource: () => this.ds,
+          connectors: () => this.connectorHealth?.() ?? {},
+        },
         this.metrics,
         logger,
       ),

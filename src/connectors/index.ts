@@ -5,9 +5,9 @@ import { EmbeddedSfi } from './sfi/embedded';
 import { EmbeddedSocialtjanst } from './socialtjanst/embedded';
 import type { Config } from '../config';
 import { HttpArbetsformedlingen } from './http/arbetsformedlingen-http';
-import { createSourcePolicy } from './http/resilience';
+import { createSourcePolicy, type BreakerState, type SourcePolicy } from './http/resilience';
 import { LastKnownStatus } from './last-known-status';
-import type { Connectors } from './types';
+import { SOURCE_NAMES, type Connectors, type SourceName } from './types';
 
 /** The embedded connectors, each on its own schema of the hub's database. */
 export function createEmbeddedConnectors(ds: DataSource): Connectors {
@@ -19,18 +19,60 @@ export function createEmbeddedConnectors(ds: DataSource): Connectors {
   };
 }
 
+/** How each source is wired and, for an HTTP source, its circuit breaker's state. */
+export type ConnectorHealth = Record<
+  SourceName,
+  { mode: 'embedded' } | { mode: 'http'; breaker: BreakerState }
+>;
+
+/** Told about every HTTP call to an agency: for the metrics. */
+export type CallObserver = (source: SourceName, outcome: 'ok' | 'error', seconds: number) => void;
+
 /**
  * The connectors the configuration asks for: each source embedded, or its agency's REST
  * API behind its own resilience policy (today: Arbetsförmedlingen; the others follow).
  */
-export function createConnectors(ds: DataSource, config: Config['connectors']): Connectors {
+export function createConnectors(
+  ds: DataSource,
+  config: Config['connectors'],
+  observe: CallObserver = () => undefined,
+): { connectors: Connectors; health: () => ConnectorHealth } {
   const connectors = createEmbeddedConnectors(ds);
+  const states: Partial<Record<SourceName, () => BreakerState>> = {};
   const af = config.arbetsformedlingen;
   if (af.mode === 'http') {
+    const policy = observed('arbetsformedlingen', createSourcePolicy(af.resilience), observe);
+    states.arbetsformedlingen = () => policy.breakerState();
     connectors.arbetsformedlingen = new LastKnownStatus(
-      new HttpArbetsformedlingen(af.endpoint, createSourcePolicy(af.resilience)),
+      new HttpArbetsformedlingen(af.endpoint, policy),
       af.cache,
     );
   }
-  return connectors;
+  const health = (): ConnectorHealth =>
+    Object.fromEntries(
+      SOURCE_NAMES.map((source) => {
+        const state = states[source];
+        return [source, state ? { mode: 'http', breaker: state() } : { mode: 'embedded' }];
+      }),
+    ) as ConnectorHealth;
+  return { connectors, health };
+}
+
+/** The policy, timing every call and reporting its outcome. */
+function observed(source: SourceName, policy: SourcePolicy, observe: CallObserver): SourcePolicy {
+  return {
+    breakerState: () => policy.breakerState(),
+    async execute(fn) {
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+      try {
+        const result = await policy.execute(fn);
+        observe(source, 'ok', seconds());
+        return result;
+      } catch (err) {
+        observe(source, 'error', seconds());
+        throw err;
+      }
+    },
+  };
 }

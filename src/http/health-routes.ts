@@ -10,6 +10,11 @@ import type { Metrics } from '../observability/metrics';
 export interface ReadinessSource {
   accepting(): boolean;
   dataSource(): DataSource | undefined;
+  /**
+   * Each agency source's wiring and breaker state. Shown, never a reason to be unready: the
+   * hub answers with that source's fields unavailable, and the other sources still work.
+   */
+  connectors(): Record<string, unknown>;
 }
 
 async function checkDatabase(ds: DataSource): Promise<{ database: string; migrations: string }> {
@@ -34,7 +39,10 @@ export function healthRoutes(source: ReadinessSource, metrics: Metrics, logger: 
     checkDatabase(ds).then(
       (detail) => {
         const ok = detail.migrations === 'ok';
-        res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', detail });
+        res.status(ok ? 200 : 503).json({
+          status: ok ? 'ok' : 'unavailable',
+          detail: { ...detail, connectors: source.connectors() },
+        });
       },
       (err: unknown) => {
         logger.warn({ err }, 'readiness check failed');

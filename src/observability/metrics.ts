@@ -35,6 +35,43 @@ export function registerEventGauges(
   });
 }
 
+/** Per agency source: breaker state (1 for the current state) and HTTP calls. */
+export function registerConnectorMetrics(
+  metrics: Metrics,
+  health: () => Record<string, { mode: string; breaker?: string }>,
+): (source: string, outcome: 'ok' | 'error', seconds: number) => void {
+  const states = ['closed', 'half-open', 'open', 'isolated'];
+  new Gauge({
+    name: 'hub_connector_breaker_state',
+    help: 'Circuit breaker state of each HTTP source (1 for the current state)',
+    labelNames: ['source', 'state'],
+    registers: [metrics.registry],
+    collect() {
+      for (const [source, h] of Object.entries(health())) {
+        if (!h.breaker) continue;
+        for (const state of states) this.set({ source, state }, h.breaker === state ? 1 : 0);
+      }
+    },
+  });
+  const calls = new Counter({
+    name: 'hub_connector_calls_total',
+    help: 'HTTP calls to agency sources, retries included in one call, by outcome',
+    labelNames: ['source', 'outcome'],
+    registers: [metrics.registry],
+  });
+  const duration = new Histogram({
+    name: 'hub_connector_call_duration_seconds',
+    help: 'Duration of HTTP calls to agency sources, retries and waits included',
+    labelNames: ['source'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [metrics.registry],
+  });
+  return (source, outcome, seconds) => {
+    calls.inc({ source, outcome });
+    duration.observe({ source }, seconds);
+  };
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -137,3 +137,25 @@ test('AF hangs: within the timeout, known statuses come back stale-but-marked, u
     ],
   ]);
 });
+
+test('/readyz shows each source and the breaker (ready even with AF failing); /metrics counts the calls', async () => {
+  const ready = await fetch(`${t.url}/readyz`);
+  expect(ready.status).toBe(200);
+  const body = (await ready.json()) as { detail: { connectors: Record<string, unknown> } };
+  expect(body.detail.connectors).toEqual({
+    socialtjanst: { mode: 'embedded' },
+    jobbtorg: { mode: 'embedded' },
+    sfi: { mode: 'embedded' },
+    arbetsformedlingen: { mode: 'http', breaker: 'closed' },
+  });
+  const metrics = await (await fetch(`${t.url}/metrics`)).text();
+  expect(metrics).toMatch(
+    /hub_connector_calls_total\{source="arbetsformedlingen",outcome="ok"\} 1/,
+  );
+  expect(metrics).toMatch(
+    /hub_connector_calls_total\{source="arbetsformedlingen",outcome="error"\} 1/,
+  );
+  expect(metrics).toMatch(
+    /hub_connector_breaker_state\{source="arbetsformedlingen",state="closed"\} 1/,
+  );
+});

@@ -20,7 +20,16 @@ test('GET /healthz and /readyz answer 200 when running', async () => {
   expect(ready.status).toBe(200);
   expect(await ready.json()).toEqual({
     status: 'ok',
-    detail: { database: 'ok', migrations: 'ok' },
+    detail: {
+      database: 'ok',
+      migrations: 'ok',
+      connectors: {
+        socialtjanst: { mode: 'embedded' },
+        jobbtorg: { mode: 'embedded' },
+        sfi: { mode: 'embedded' },
+        arbetsformedlingen: { mode: 'embedded' },
+      },
+    },
   });
 });
 
