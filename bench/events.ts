@@ -189,7 +189,7 @@ export async function runEventsOnce(
       await sleep(3000); // idle
       const after = await hubMetrics(hub.url);
       log(
-        `  events n=${n}: ${opened.open} subscribed (${opened.failed} failed) in ${opened.ms} ms; RSS +${((after.rssBytes - before.rssBytes) / 2 ** 20).toFixed(1)} MiB`,
+        `  events n=${n}: ${opened.open} subscribed, ${opened.failed} refused, in ${opened.ms} ms; RSS +${((after.rssBytes - before.rssBytes) / 2 ** 20).toFixed(1)} MiB`,
       );
 
       worker.send({ type: 'start' });
