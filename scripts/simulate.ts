@@ -1,53 +1,57 @@
 /**
- * Starts the agency simulators on loopback, serving the synthetic demo data:
- *   npm run simulate -- [--persons 2000] [--seed N] [--af-port 4401]
- *                       [--latency 2000] [--error-rate 0.3] [--rate-429 0] [--retry-after 1]
- *                       [--hang-rate 0] [--reset-rate 0]
- * Use the same --persons (and --seed) as the hub's demo data (DEMO_PERSONS) so the ids
- * match, then start the hub with the printed environment. Change faults while it runs:
- *   curl -X POST localhost:4401/admin/faults -d '{"errorRate":1}'
- * Today it simulates Arbetsförmedlingen; the other agencies follow their HTTP connectors.
+ * Starts the four agency simulators on loopback, serving the synthetic demo data through
+ * their v1 contracts (docs/connectors/*.v1.yaml):
+ *   npm run simulate -- [--persons 2000] [--seed N] [--base-port 4401]
+ *                       [--fault af:latency=2000,error-rate=0.3] [--fault all:hang-rate=0.1]
+ * Ports: Arbetsförmedlingen base, socialtjänst +1, Jobbtorg +2, SFI +3. Use the hub's
+ * DEMO_PERSONS (and seed) so the ids match, then start the hub with the printed environment.
+ * Fault names: latency (ms), error-rate, rate-429, retry-after (s), hang-rate, reset-rate.
+ * Change faults while it runs: curl -X POST 127.0.0.1:4401/admin/faults -d '{"errorRate":1}'
  */
 import { parseArgs } from 'node:util';
+import { SOURCE_NAMES } from '../src/connectors/types';
 import { generateDemoData } from '../src/seed/generate';
-import { AfSimulator } from '../src/simulators/af-simulator';
+import { FaultFlagError, parseFaultFlags } from '../src/simulators/fault-flags';
+import { DEFAULT_PORTS, hubEnvironment, startSimulators, stopSimulators } from '../src/simulators';
+
+function count(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new FaultFlagError(`--${name} must be a whole number`);
+  return n;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       persons: { type: 'string', default: process.env.DEMO_PERSONS ?? '2000' },
       seed: { type: 'string' },
-      'af-port': { type: 'string', default: '4401' },
-      latency: { type: 'string', default: '0' },
-      'error-rate': { type: 'string', default: '0' },
-      'rate-429': { type: 'string', default: '0' },
-      'retry-after': { type: 'string', default: '1' },
-      'hang-rate': { type: 'string', default: '0' },
-      'reset-rate': { type: 'string', default: '0' },
+      'base-port': { type: 'string', default: String(DEFAULT_PORTS.arbetsformedlingen) },
+      fault: { type: 'string', multiple: true, default: [] },
     },
   });
-  const number = (name: keyof typeof values): number => {
-    const n = Number(values[name]);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
-    return n;
-  };
+  const base = count('base-port', values['base-port']) ?? DEFAULT_PORTS.arbetsformedlingen;
   const data = generateDemoData({
-    persons: number('persons'),
-    seed: values.seed === undefined ? undefined : number('seed'),
+    persons: count('persons', values.persons) ?? 2000,
+    seed: count('seed', values.seed),
   });
-  const af = new AfSimulator(data, {
-    latencyMs: number('latency'),
-    errorRate: number('error-rate'),
-    rate429: number('rate-429'),
-    retryAfterS: number('retry-after'),
-    hangRate: number('hang-rate'),
-    resetRate: number('reset-rate'),
+  const sims = await startSimulators(data, {
+    faults: parseFaultFlags(values.fault),
+    ports: Object.fromEntries(
+      SOURCE_NAMES.map((s) => [s, base + DEFAULT_PORTS[s] - DEFAULT_PORTS.arbetsformedlingen]),
+    ),
   });
-  const url = await af.listen(number('af-port'));
-  console.log(`Arbetsförmedlingen simulator: ${url} (${data.jobSeekers.length} job seekers)`);
-  console.log(`faults: ${JSON.stringify(af.faults)}  (change: POST ${url}/admin/faults)`);
-  console.log(`start the hub with:  AF_MODE=http AF_BASE_URL=${url} npm start`);
-  const stop = () => void af.close().then(() => process.exit(0));
+  console.log(`Agency simulators for ${data.persons.length} demo persons:`);
+  for (const s of SOURCE_NAMES) {
+    const sim = sims[s];
+    console.log(`  ${s.padEnd(19)} ${sim.url}  ${sim.records.size} persons known`);
+    console.log(`  ${''.padEnd(19)} faults ${JSON.stringify(sim.faults)}`);
+  }
+  const env = Object.entries(hubEnvironment(sims)).map(([k, v]) => `${k}=${v}`);
+  console.log(`\nStart the hub against them (DEMO_PERSONS=${data.persons.length}):`);
+  console.log(`  ${env.join(' ')} DEMO_PERSONS=${data.persons.length} npm start`);
+  console.log(`Change faults while running: curl -X POST <url>/admin/faults -d '{"errorRate":1}'`);
+  const stop = () => void stopSimulators(sims).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

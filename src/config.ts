@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AgencyEndpoint } from './connectors/http/http-batch-client';
 import type { ResilienceOptions } from './connectors/http/resilience';
 import type { LastKnownOptions } from './connectors/last-known-status';
+import { SOURCE_NAMES, type SourceName } from './connectors/types';
 
 const DEV_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
 
@@ -56,20 +57,85 @@ const schema = z.object({
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   DEMO_PERSONS: int(0, 1_000_000).default(2000),
   PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
-  AF_MODE: z.enum(['embedded', 'http']).default('embedded'),
-  AF_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
-  AF_TOKEN: z.string().min(1).optional(),
-  AF_TIMEOUT_MS: int(50, 60000).default(2000),
-  AF_RETRIES: int(0, 10).default(2),
-  AF_BREAKER_THRESHOLD: int(1, 1000).default(5),
-  AF_BREAKER_HALF_OPEN_MS: int(100, 600000).default(10000),
-  AF_MAX_CONCURRENT: int(1, 1000).default(10),
-  AF_CACHE_TTL_S: int(0, 86400).default(60),
-  AF_MAX_STALE_S: int(0, 30 * 86400).default(3600),
-  AF_CACHE_MAX_ENTRIES: int(1, 10_000_000).default(100_000),
 });
 
 type Env = z.infer<typeof schema>;
+
+/**
+ * Each agency connector's variables, read under its prefix (AF_MODE, SFI_BASE_URL, …): the
+ * embedded stand-in, or the agency's REST API with its own resilience settings. The last
+ * known status (the cache settings) exists for Arbetsförmedlingen only.
+ */
+export const CONNECTOR_ENV_PREFIX: Record<SourceName, string> = {
+  socialtjanst: 'SOCIALTJANST',
+  jobbtorg: 'JOBBTORG',
+  sfi: 'SFI',
+  arbetsformedlingen: 'AF',
+};
+
+const connectorSchema = z.object({
+  MODE: z.enum(['embedded', 'http']).default('embedded'),
+  BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  TOKEN: z.string().min(1).optional(),
+  TIMEOUT_MS: int(50, 60000).default(2000),
+  RETRIES: int(0, 10).default(2),
+  BREAKER_THRESHOLD: int(1, 1000).default(5),
+  BREAKER_HALF_OPEN_MS: int(100, 600000).default(10000),
+  MAX_CONCURRENT: int(1, 1000).default(10),
+  CACHE_TTL_S: int(0, 86400).default(60),
+  MAX_STALE_S: int(0, 30 * 86400).default(3600),
+  CACHE_MAX_ENTRIES: int(1, 10_000_000).default(100_000),
+});
+const CACHE_KEYS = ['CACHE_TTL_S', 'MAX_STALE_S', 'CACHE_MAX_ENTRIES'];
+
+function parseConnector(
+  source: SourceName,
+  env: Record<string, string>,
+  problems: string[],
+): ConnectorConfig {
+  const prefix = `${CONNECTOR_ENV_PREFIX[source]}_`;
+  const own: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    const key = k.slice(prefix.length);
+    if (k.startsWith(prefix) && (source === 'arbetsformedlingen' || !CACHE_KEYS.includes(key))) {
+      own[key] = v;
+    }
+  }
+  const parsed = connectorSchema.safeParse(own);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues)
+      problems.push(`${prefix}${i.path.join('.')}: ${i.message}`);
+    return { mode: 'embedded' };
+  }
+  const c = parsed.data;
+  if (c.MODE === 'embedded') return { mode: 'embedded' };
+  if (!c.BASE_URL) {
+    problems.push(`${prefix}BASE_URL: required when ${prefix}MODE=http`);
+    return { mode: 'embedded' };
+  }
+  return {
+    mode: 'http',
+    endpoint: { baseUrl: c.BASE_URL, token: c.TOKEN },
+    resilience: {
+      timeoutMs: c.TIMEOUT_MS,
+      retries: c.RETRIES,
+      backoffMs: 100,
+      maxRetryAfterMs: c.TIMEOUT_MS,
+      breakerThreshold: c.BREAKER_THRESHOLD,
+      breakerHalfOpenMs: c.BREAKER_HALF_OPEN_MS,
+      maxConcurrent: c.MAX_CONCURRENT,
+      maxQueue: c.MAX_CONCURRENT * 10,
+    },
+    cache:
+      source === 'arbetsformedlingen'
+        ? {
+            ttlMs: c.CACHE_TTL_S * 1000,
+            maxStaleMs: c.MAX_STALE_S * 1000,
+            maxEntries: c.CACHE_MAX_ENTRIES,
+          }
+        : undefined,
+  };
+}
 
 export type ConnectorConfig =
   | { mode: 'embedded' }
@@ -77,8 +143,11 @@ export type ConnectorConfig =
       mode: 'http';
       endpoint: AgencyEndpoint;
       resilience: ResilienceOptions;
-      /** Last known status: served fresh within ttlMs, marked stale on failure up to maxStaleMs. */
-      cache: LastKnownOptions;
+      /**
+       * Last known status (Arbetsförmedlingen): served fresh within ttlMs, marked stale on
+       * failure up to maxStaleMs.
+       */
+      cache?: LastKnownOptions;
     };
 
 export type DatabaseConfig =
@@ -90,7 +159,7 @@ export interface Config {
   isProduction: boolean;
   playground: { enabled: boolean; devTokens: boolean };
   /** Per connector: the embedded stand-in, or the agency's REST API with its resilience. */
-  connectors: { arbetsformedlingen: ConnectorConfig };
+  connectors: Record<SourceName, ConnectorConfig>;
   host: string;
   port: number;
   database: DatabaseConfig;
@@ -145,21 +214,21 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(withoutEmpty(env));
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
-    );
-  }
+  const given = withoutEmpty(env);
+  const parsed = schema.safeParse(given);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
+  const connectors = Object.fromEntries(
+    SOURCE_NAMES.map((source) => [source, parseConnector(source, given, problems)]),
+  ) as Record<SourceName, ConnectorConfig>;
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
   if (isProduction && !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL) {
     throw new ConfigError([
       'AUTH_JWT_SECRET: required when NODE_ENV=production (or set AUTH_JWKS_URL)',
     ]);
-  }
-  if (e.AF_MODE === 'http' && !e.AF_BASE_URL) {
-    throw new ConfigError(['AF_BASE_URL: required when AF_MODE=http']);
   }
   const usingDevSecret = !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL;
   const dataDir = e.PGLITE_DATA_DIR === 'memory://' ? undefined : e.PGLITE_DATA_DIR;
@@ -195,30 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       subscriberBufferLimit: e.SUBSCRIBER_BUFFER_LIMIT,
     },
     jobGuaranteeCheckIntervalS: e.JOB_GUARANTEE_CHECK_INTERVAL_S,
-    connectors: {
-      arbetsformedlingen:
-        e.AF_MODE === 'http' && e.AF_BASE_URL
-          ? {
-              mode: 'http',
-              endpoint: { baseUrl: e.AF_BASE_URL, token: e.AF_TOKEN },
-              resilience: {
-                timeoutMs: e.AF_TIMEOUT_MS,
-                retries: e.AF_RETRIES,
-                backoffMs: 100,
-                maxRetryAfterMs: e.AF_TIMEOUT_MS,
-                breakerThreshold: e.AF_BREAKER_THRESHOLD,
-                breakerHalfOpenMs: e.AF_BREAKER_HALF_OPEN_MS,
-                maxConcurrent: e.AF_MAX_CONCURRENT,
-                maxQueue: e.AF_MAX_CONCURRENT * 10,
-              },
-              cache: {
-                ttlMs: e.AF_CACHE_TTL_S * 1000,
-                maxStaleMs: e.AF_MAX_STALE_S * 1000,
-                maxEntries: e.AF_CACHE_MAX_ENTRIES,
-              },
-            }
-          : { mode: 'embedded' },
-    },
+    connectors,
     queryLimits: {
       maxDepth: e.QUERY_MAX_DEPTH,
       maxAliases: e.QUERY_MAX_ALIASES,

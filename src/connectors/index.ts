@@ -1,12 +1,16 @@
 import type { DataSource } from 'typeorm';
+import type { Config, ConnectorConfig } from '../config';
 import { EmbeddedArbetsformedlingen } from './arbetsformedlingen/embedded';
-import { EmbeddedJobbtorg } from './jobbtorg/embedded';
-import { EmbeddedSfi } from './sfi/embedded';
-import { EmbeddedSocialtjanst } from './socialtjanst/embedded';
-import type { Config } from '../config';
-import { HttpArbetsformedlingen } from './http/arbetsformedlingen-http';
+import { HttpArbetsformedlingen } from './arbetsformedlingen/http';
+import type { AgencyEndpoint } from './http/http-batch-client';
 import { createSourcePolicy, type BreakerState, type SourcePolicy } from './http/resilience';
+import { EmbeddedJobbtorg } from './jobbtorg/embedded';
+import { HttpJobbtorg } from './jobbtorg/http';
 import { LastKnownStatus } from './last-known-status';
+import { EmbeddedSfi } from './sfi/embedded';
+import { HttpSfi } from './sfi/http';
+import { EmbeddedSocialtjanst } from './socialtjanst/embedded';
+import { HttpSocialtjanst } from './socialtjanst/http';
 import { SOURCE_NAMES, type Connectors, type SourceName } from './types';
 
 /** The embedded connectors, each on its own schema of the hub's database. */
@@ -28,9 +32,25 @@ export type ConnectorHealth = Record<
 /** Told about every HTTP call to an agency: for the metrics. */
 export type CallObserver = (source: SourceName, outcome: 'ok' | 'error', seconds: number) => void;
 
+type HttpConfig = Extract<ConnectorConfig, { mode: 'http' }>;
+
+/** Each source's HTTP connector, on its agency's endpoint behind its own policy. */
+const HTTP: {
+  [S in SourceName]: (e: AgencyEndpoint, p: SourcePolicy, c: HttpConfig) => Connectors[S];
+} = {
+  socialtjanst: (e, p) => new HttpSocialtjanst(e, p),
+  jobbtorg: (e, p) => new HttpJobbtorg(e, p),
+  sfi: (e, p) => new HttpSfi(e, p),
+  // AF's status falls back to the last known one when AF fails (when configured).
+  arbetsformedlingen: (e, p, c) => {
+    const connector = new HttpArbetsformedlingen(e, p);
+    return c.cache ? new LastKnownStatus(connector, c.cache) : connector;
+  },
+};
+
 /**
  * The connectors the configuration asks for: each source embedded, or its agency's REST
- * API behind its own resilience policy (today: Arbetsförmedlingen; the others follow).
+ * API behind its own resilience policy.
  */
 export function createConnectors(
   ds: DataSource,
@@ -39,15 +59,14 @@ export function createConnectors(
 ): { connectors: Connectors; health: () => ConnectorHealth } {
   const connectors = createEmbeddedConnectors(ds);
   const states: Partial<Record<SourceName, () => BreakerState>> = {};
-  const af = config.arbetsformedlingen;
-  if (af.mode === 'http') {
-    const policy = observed('arbetsformedlingen', createSourcePolicy(af.resilience), observe);
-    states.arbetsformedlingen = () => policy.breakerState();
-    connectors.arbetsformedlingen = new LastKnownStatus(
-      new HttpArbetsformedlingen(af.endpoint, policy),
-      af.cache,
-    );
-  }
+  const wire = <S extends SourceName>(source: S): void => {
+    const c = config[source];
+    if (c.mode !== 'http') return;
+    const policy = observed(source, createSourcePolicy(c.resilience), observe);
+    states[source] = () => policy.breakerState();
+    connectors[source] = HTTP[source](c.endpoint, policy, c);
+  };
+  SOURCE_NAMES.forEach(wire);
   const health = (): ConnectorHealth =>
     Object.fromEntries(
       SOURCE_NAMES.map((source) => {

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpArbetsformedlingen } from '../../src/connectors/http/arbetsformedlingen-http';
+import { HttpArbetsformedlingen } from '../../src/connectors/arbetsformedlingen/http';
 import { createSourcePolicy, type ResilienceOptions } from '../../src/connectors/http/resilience';
 import type { SourceCallContext } from '../../src/connectors/types';
 

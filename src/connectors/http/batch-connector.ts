@@ -1,0 +1,110 @@
+/**
+ * The shape every agency's REST contract shares (docs/connectors/*.v1.yaml): one
+ * `POST /v1/{resource}/batch` for a page of persons, answered with `{ [listKey]: items }`,
+ * each item carrying its `personId`. This runs the call through the source's resilience
+ * policy, validates the answer against the contract (a malformed answer is a failed source,
+ * never half a record) and keeps only items for persons that were asked about. What an item
+ * means is each agency's own business: its `wire.ts` (the contract's schema) and `http.ts`.
+ */
+import { z } from 'zod';
+import type { SourceCallContext, SourceConnector, SourceName } from '../types';
+import { postBatch, type AgencyEndpoint } from './http-batch-client';
+import { AgencyContractError } from './http-errors';
+import type { SourcePolicy } from './resilience';
+
+export interface BatchContract<Item extends { personId: string }, Rec> {
+  source: SourceName;
+  /** The path segment: `POST /v1/{resource}/batch`. */
+  resource: string;
+  /** The answer's list property. */
+  listKey: string;
+  item: z.ZodType<Item>;
+  /** One item as the hub's record; `fetchedAt` is when the agency answered. */
+  toRecord(item: Item, fetchedAt: Date): Rec;
+}
+
+async function fetchItems<Item extends { personId: string }>(
+  contract: BatchContract<Item, unknown>,
+  endpoint: AgencyEndpoint,
+  policy: SourcePolicy,
+  personIds: readonly string[],
+  call: SourceCallContext,
+): Promise<Item[]> {
+  const answer = z.object({ [contract.listKey]: z.array(contract.item) });
+  const items = await policy.execute(async (signal) => {
+    const parsed = answer.safeParse(
+      await postBatch(endpoint, contract.resource, personIds, call, signal),
+    );
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      // The path and message name the field, never its value (answers carry personal data).
+      throw new AgencyContractError(`${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
+    }
+    return parsed.data[contract.listKey];
+  });
+  // An agency answering about persons we did not ask for is ignored, not trusted.
+  const wanted = new Set(personIds);
+  return items.filter((i) => wanted.has(i.personId));
+}
+
+/** A source with at most one record per person (a second one breaks the contract). */
+export class HttpOnePerPerson<
+  Item extends { personId: string },
+  Rec,
+> implements SourceConnector<Rec> {
+  readonly source: SourceName;
+
+  constructor(
+    private readonly contract: BatchContract<Item, Rec>,
+    private readonly endpoint: AgencyEndpoint,
+    private readonly policy: SourcePolicy,
+  ) {
+    this.source = contract.source;
+  }
+
+  async loadByPersonIds(
+    personIds: readonly string[],
+    call: SourceCallContext,
+  ): Promise<Map<string, Rec>> {
+    const items = await fetchItems(this.contract, this.endpoint, this.policy, personIds, call);
+    const fetchedAt = new Date();
+    const out = new Map<string, Rec>();
+    for (const item of items) {
+      if (out.has(item.personId)) {
+        throw new AgencyContractError(`${this.contract.listKey}: two records for one person`);
+      }
+      out.set(item.personId, this.contract.toRecord(item, fetchedAt));
+    }
+    return out;
+  }
+}
+
+/** A source with a list per person, kept in the agency's order. */
+export class HttpListPerPerson<Item extends { personId: string }, Rec> implements SourceConnector<
+  Rec[]
+> {
+  readonly source: SourceName;
+
+  constructor(
+    private readonly contract: BatchContract<Item, Rec>,
+    private readonly endpoint: AgencyEndpoint,
+    private readonly policy: SourcePolicy,
+  ) {
+    this.source = contract.source;
+  }
+
+  async loadByPersonIds(
+    personIds: readonly string[],
+    call: SourceCallContext,
+  ): Promise<Map<string, Rec[]>> {
+    const items = await fetchItems(this.contract, this.endpoint, this.policy, personIds, call);
+    const fetchedAt = new Date();
+    const out = new Map<string, Rec[]>();
+    for (const item of items) {
+      const list = out.get(item.personId) ?? [];
+      list.push(this.contract.toRecord(item, fetchedAt));
+      out.set(item.personId, list);
+    }
+    return out;
+  }
+}
