@@ -7,49 +7,13 @@
  * today naming the viewer. Nothing may be shown outside the table, and nothing the table
  * allows may be missing.
  */
-import {
-  GraphQLList,
-  GraphQLNonNull,
-  GraphQLObjectType,
-  type GraphQLField,
-  type GraphQLOutputType,
-} from 'graphql';
-import { buildHubSchema } from '../../src/schema';
+import { selectionOf } from '../helpers/schema-selection';
 import { insertPersons, type InsertedPerson, type PersonSpec } from '../helpers/person-fixture';
 import { ReferralApi, referralInput } from '../helpers/referral-api';
 import { startTestHub, type TestHub } from '../helpers/test-hub';
 
-// --- the selection set, from the schema -----------------------------------------------------
-
-function named(type: GraphQLOutputType): GraphQLOutputType {
-  let t = type;
-  while (t instanceof GraphQLNonNull || t instanceof GraphQLList) t = t.ofType as GraphQLOutputType;
-  return t;
-}
-
-/** Every field reachable from `type`, stopping at types already on the path (no cycles). */
-function selection(type: GraphQLObjectType, path: string[], depth: number): string {
-  const parts: string[] = [];
-  for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
-    if (field.args.some((a) => a.type instanceof GraphQLNonNull && a.defaultValue === undefined))
-      continue;
-    const inner = named(field.type);
-    if (inner instanceof GraphQLObjectType) {
-      if (path.includes(inner.name) || depth === 0) continue;
-      const sub = selection(inner, [...path, inner.name], depth - 1);
-      if (sub) parts.push(`${field.name} { ${sub} }`);
-    } else {
-      parts.push(field.name);
-    }
-  }
-  return parts.join(' ');
-}
-
-const PERSON_SELECTION = selection(
-  buildHubSchema().getType('Person') as GraphQLObjectType,
-  ['Person'],
-  5,
-);
+// The selection set, from the schema.
+const PERSON_SELECTION = selectionOf('Person', 5);
 
 // --- the oracle (from docs/authorization.md) ------------------------------------------------
 

@@ -262,7 +262,77 @@ describe('loadConfig empty strings and several problems', () => {
 
 describe('loadConfig connectors', () => {
   it('every source is embedded by default', () => {
-    expect(loadConfig({}).connectors.arbetsformedlingen).toEqual({ mode: 'embedded' });
+    expect(loadConfig({}).connectors).toEqual({
+      socialtjanst: { mode: 'embedded' },
+      jobbtorg: { mode: 'embedded' },
+      sfi: { mode: 'embedded' },
+      arbetsformedlingen: { mode: 'embedded' },
+    });
+  });
+
+  it.each([
+    ['socialtjanst', 'SOCIALTJANST'],
+    ['jobbtorg', 'JOBBTORG'],
+    ['sfi', 'SFI'],
+  ] as const)('%s over HTTP under %s_*, with its own settings and no cache', (source, p) => {
+    const config = loadConfig({
+      [`${p}_MODE`]: 'http',
+      [`${p}_BASE_URL`]: 'http://127.0.0.1:4402',
+      [`${p}_TOKEN`]: 'agency-issued',
+      [`${p}_TIMEOUT_MS`]: '800',
+      [`${p}_MAX_CONCURRENT`]: '3',
+      // Cache settings belong to AF alone: ignored here, whatever they say.
+      [`${p}_CACHE_TTL_S`]: 'nonsense',
+    }).connectors;
+    expect(config[source]).toEqual({
+      mode: 'http',
+      endpoint: { baseUrl: 'http://127.0.0.1:4402', token: 'agency-issued' },
+      resilience: {
+        timeoutMs: 800,
+        retries: 2,
+        backoffMs: 100,
+        maxRetryAfterMs: 800,
+        breakerThreshold: 5,
+        breakerHalfOpenMs: 10000,
+        maxConcurrent: 3,
+        maxQueue: 30,
+      },
+      cache: undefined,
+    });
+    // The other sources are untouched.
+    expect(config.arbetsformedlingen).toEqual({ mode: 'embedded' });
+    expect(configError({ [`${p}_MODE`]: 'http' }).problems).toEqual([
+      `${p}_BASE_URL: required when ${p}_MODE=http`,
+    ]);
+    expect(configError({ [`${p}_RETRIES`]: '11' }).problems).toEqual([
+      `${p}_RETRIES: must be at most 10`,
+    ]);
+  });
+
+  it('connector problems are listed with the others, never with a token’s value', () => {
+    const err = configError({
+      PORT: 'abc',
+      SFI_MODE: 'http',
+      JOBBTORG_TIMEOUT_MS: '5',
+      AF_MODE: 'http',
+      AF_BASE_URL: 'http://127.0.0.1:1',
+      AF_TOKEN: '',
+      SOCIALTJANST_BASE_URL: 'not a url secret-ish',
+    });
+    expect(err.problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      ['JOBBTORG_TIMEOUT_MS', 'PORT', 'SFI_BASE_URL', 'SOCIALTJANST_BASE_URL'].sort(),
+    );
+    expect(err.message).not.toContain('secret-ish');
+  });
+
+  it('AF keeps its last-known-status cache settings', () => {
+    const af = loadConfig({
+      AF_MODE: 'http',
+      AF_BASE_URL: 'http://127.0.0.1:4401',
+      AF_CACHE_TTL_S: '0',
+      AF_MAX_STALE_S: '120',
+    }).connectors.arbetsformedlingen;
+    expect(af).toMatchObject({ cache: { ttlMs: 0, maxStaleMs: 120000, maxEntries: 100000 } });
   });
 
   it('AF_MODE=http needs AF_BASE_URL, and takes the resilience settings', () => {
