@@ -178,6 +178,19 @@ test('the breaker opens after consecutive failures, stops calling, and closes af
   await expect(af.loadByPersonIds(ids(1), call)).rejects.toThrow();
   expect(agency.calls.length).toBe(reached);
 
+  // Nor is an open breaker retried: no backoff is waited out before failing.
+  const slowRetries = connector({
+    retries: 2,
+    backoffMs: 2000,
+    breakerThreshold: 1,
+    breakerHalfOpenMs: 60_000,
+  });
+  await expect(slowRetries.af.loadByPersonIds(ids(1), call)).rejects.toThrow();
+  expect(slowRetries.policy.breakerState()).toBe('open');
+  const started = Date.now();
+  await expect(slowRetries.af.loadByPersonIds(ids(1), call)).rejects.toThrow(/circuit/i);
+  expect(Date.now() - started).toBeLessThan(250);
+
   // After the half-open delay one probe goes through; a good answer closes the breaker.
   agency.then(ok);
   await new Promise((r) => setTimeout(r, 350));

@@ -7,7 +7,9 @@
  * longer than `timeoutMs` whatever the retries do.
  */
 import {
+  BrokenCircuitError,
   BulkheadPolicy,
+  IsolatedCircuitError,
   CircuitState,
   ConsecutiveBreaker,
   DelegateBackoff,
@@ -53,11 +55,23 @@ const STATE: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
-/** Retry only what another attempt may fix: network faults, timeouts, 408/429/5xx. */
-const retryable = handleWhen((err) => {
+/** What counts against the agency: network faults, timeouts, 408/429/5xx — not our 4xx. */
+function isAgencyFailure(err: Error): boolean {
   if (err instanceof AgencyHttpError) return err.retryable;
   return err.name !== 'AgencyContractError';
-});
+}
+const agencyFailure = handleWhen(isAgencyFailure);
+
+/**
+ * Retry only what another attempt may fix. An open breaker is not: waiting out a backoff
+ * for it only delays the answer (stale, or SOURCE_UNAVAILABLE) the caller gets anyway.
+ */
+const retryable = handleWhen(
+  (err) =>
+    isAgencyFailure(err) &&
+    !(err instanceof BrokenCircuitError) &&
+    !(err instanceof IsolatedCircuitError),
+);
 
 export function createSourcePolicy(o: ResilienceOptions): SourcePolicy {
   const backoff = new DelegateBackoff<IRetryBackoffContext<unknown>>((context) => {
@@ -69,7 +83,7 @@ export function createSourcePolicy(o: ResilienceOptions): SourcePolicy {
     // Full jitter: a random wait up to the exponential bound, so callers do not retry in step.
     return Math.random() * o.backoffMs * 2 ** (context.attempt - 1);
   });
-  const breaker = circuitBreaker(retryable, {
+  const breaker = circuitBreaker(agencyFailure, {
     halfOpenAfter: o.breakerHalfOpenMs,
     breaker: new ConsecutiveBreaker(o.breakerThreshold),
   });
