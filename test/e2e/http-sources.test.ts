@@ -7,8 +7,8 @@
  *    AF stale-but-marked with the time it last answered;
  *  - AF down for a while → the breaker opens and the hub stops calling it (one probe per
  *    half-open delay), answers stay fast and stale; AF back → one probe closes it, fresh;
- *  - a district system without a last known status (socialtjanst) failing → only its field
- *    is null, with SOURCE_UNAVAILABLE.
+ *  - a source without a last known status failing (socialtjanst) or hanging (jobbtorg) →
+ *    within its timeout, only its field is null, with SOURCE_UNAVAILABLE.
  */
 import { SOURCE_NAMES, type SourceName } from '../../src/connectors/types';
 import { generateDemoData } from '../../src/seed/generate';
@@ -23,6 +23,7 @@ import { startTestHub, type GraphQLResponse, type TestHub } from '../helpers/tes
 
 const PERSONS = 200;
 const AF_TIMEOUT_MS = 300;
+const JOBBTORG_TIMEOUT_MS = 400;
 const HALF_OPEN_MS = 600;
 const THRESHOLD = 3;
 
@@ -101,6 +102,7 @@ beforeAll(async () => {
       ...demo,
       ...hubEnvironment(sims),
       AF_TIMEOUT_MS: String(AF_TIMEOUT_MS),
+      JOBBTORG_TIMEOUT_MS: String(JOBBTORG_TIMEOUT_MS),
       AF_RETRIES: '1',
       AF_BREAKER_THRESHOLD: String(THRESHOLD),
       AF_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS),
@@ -216,6 +218,26 @@ test('the district system down: financial aid null with SOURCE_UNAVAILABLE, the 
     expect(n.financialAid).toBeNull();
     expect(n.jobCentre).toEqual(expected.get(n.id)!.jobCentre);
     expect(n.sfi).toEqual(expected.get(n.id)!.sfi);
+  }
+});
+
+test('the job centres’ system hangs: the answer within its timeout, only jobCentre unavailable', async () => {
+  await faults('jobbtorg', { hangRate: 1 });
+  const started = Date.now();
+  const res = await caseload(viaHttp);
+  const took = Date.now() - started;
+  expect(took).toBeGreaterThanOrEqual(JOBBTORG_TIMEOUT_MS - 20);
+  expect(took).toBeLessThan(JOBBTORG_TIMEOUT_MS + 1500); // the budget plus a generous margin
+  const unavailable = (res.body.errors ?? []).filter(
+    (e) => e.extensions?.code === 'SOURCE_UNAVAILABLE',
+  );
+  expect(unavailable.map((e) => e.extensions?.source)).toEqual(['jobbtorg']);
+  const expected = new Map(nodes(baseline).map((n) => [n.id, n]));
+  for (const n of nodes(res)) {
+    expect(n.jobCentre).toBeNull();
+    expect(n.financialAid).toEqual(expected.get(n.id)!.financialAid);
+    expect(n.sfi).toEqual(expected.get(n.id)!.sfi);
+    expect(n.employmentService?.stale ?? false).toBe(false);
   }
 });
 
