@@ -5,7 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../../src/config';
+import { createDataSource } from '../../src/db/data-source';
+import { loadReferenceData } from '../../src/reference/load-reference-data';
+import { bundledReferenceFiles } from '../../src/reference/reference-files';
 
 export interface TestDatabase {
   config: DatabaseConfig;
@@ -42,6 +46,28 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       } finally {
         await c.end();
       }
+    },
+  };
+}
+
+/**
+ * A throwaway database, migrated, with the bundled reference data loaded: where most
+ * integration tests start. `close` destroys the connection and drops the database.
+ */
+export async function openReferenceDatabase(): Promise<{
+  ds: DataSource;
+  close: () => Promise<void>;
+}> {
+  const db = await createTestDatabase();
+  const ds = createDataSource(db.config);
+  await ds.initialize();
+  await ds.runMigrations();
+  await loadReferenceData(ds, bundledReferenceFiles());
+  return {
+    ds,
+    close: async () => {
+      await ds.destroy();
+      await db.drop();
     },
   };
 }

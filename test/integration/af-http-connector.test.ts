@@ -155,6 +155,11 @@ test('5xx is retried with backoff; 4xx and a malformed answer are not', async ()
   agency.then((res) => res.end('{"jobSeekers": [{"personId": 1}]}'));
   await expect(connector().af.loadByPersonIds(ids(1), call)).rejects.toThrow(/contract/);
   expect(agency.calls).toHaveLength(1);
+
+  // Two statuses for one person: the contract allows one, so neither is believed.
+  agency.then(ok);
+  const twice = ids(1).concat(ids(1));
+  await expect(connector().af.loadByPersonIds(twice, call)).rejects.toThrow(/two records/);
 });
 
 test('a hanging agency: the call fails within the timeout, retries included', async () => {

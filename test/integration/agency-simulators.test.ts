@@ -20,19 +20,16 @@ import {
   type SourceCallContext,
   type SourceName,
 } from '../../src/connectors/types';
-import { createDataSource } from '../../src/db/data-source';
-import { loadReferenceData } from '../../src/reference/load-reference-data';
-import { bundledReferenceFiles } from '../../src/reference/reference-files';
 import { generateDemoData } from '../../src/seed/generate';
 import { seedDatabase } from '../../src/seed/write';
 import { startSimulators, stopSimulators, type Simulators } from '../../src/simulators';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { openReferenceDatabase } from '../helpers/database';
 
 const PERSONS = 300;
 const SEED = 11;
 const TOKEN = 'simulator-test-token';
 
-let db: TestDatabase;
+let close: () => Promise<void>;
 let ds: DataSource;
 let sims: Simulators;
 const data = generateDemoData({ persons: PERSONS, seed: SEED });
@@ -80,11 +77,7 @@ function comparable(map: Map<string, unknown>): Map<string, unknown> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  ds = createDataSource(db.config);
-  await ds.initialize();
-  await ds.runMigrations();
-  await loadReferenceData(ds, bundledReferenceFiles());
+  ({ ds, close } = await openReferenceDatabase());
   await seedDatabase(ds, { persons: PERSONS, seed: SEED });
   sims = await startSimulators(data, {
     tokens: Object.fromEntries(SOURCE_NAMES.map((s) => [s, TOKEN])),
@@ -93,8 +86,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopSimulators(sims);
-  await ds.destroy();
-  await db.drop();
+  await close();
 });
 
 afterEach(async () => {

@@ -2,11 +2,9 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/db/data-source';
-import { loadReferenceData } from '../../src/reference/load-reference-data';
-import { bundledReferenceFiles } from '../../src/reference/reference-files';
 import { generateDemoData, type DemoData } from '../../src/seed/generate';
 import { hasPersons, seedDatabase, SEEDED_TABLES } from '../../src/seed/write';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createTestDatabase, openReferenceDatabase } from '../helpers/database';
 
 /** Which generated array each table is written from. */
 const ARRAY_OF_TABLE: Record<string, keyof DemoData> = {
@@ -23,20 +21,15 @@ const ARRAY_OF_TABLE: Record<string, keyof DemoData> = {
   'arbetsformedlingen.programme_assignment': 'programmeAssignments',
 };
 
-let db: TestDatabase;
+let close: () => Promise<void>;
 let ds: DataSource;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  ds = createDataSource(db.config);
-  await ds.initialize();
-  await ds.runMigrations();
-  await loadReferenceData(ds, bundledReferenceFiles());
+  ({ ds, close } = await openReferenceDatabase());
 });
 
 afterAll(async () => {
-  await ds.destroy();
-  await db.drop();
+  await close();
 });
 
 async function tableCounts(): Promise<Record<string, number>> {

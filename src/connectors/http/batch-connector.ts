@@ -23,51 +23,61 @@ export interface BatchContract<Item extends { personId: string }, Rec> {
   toRecord(item: Item, fetchedAt: Date): Rec;
 }
 
-async function fetchItems<Item extends { personId: string }>(
-  contract: BatchContract<Item, unknown>,
-  endpoint: AgencyEndpoint,
-  policy: SourcePolicy,
-  personIds: readonly string[],
-  call: SourceCallContext,
-): Promise<Item[]> {
-  const answer = z.object({ [contract.listKey]: z.array(contract.item) });
-  const items = await policy.execute(async (signal) => {
-    const parsed = answer.safeParse(
-      await postBatch(endpoint, contract.resource, personIds, call, signal),
-    );
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      // The path and message name the field, never its value (answers carry personal data).
-      throw new AgencyContractError(`${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
-    }
-    return parsed.data[contract.listKey];
-  });
-  // An agency answering about persons we did not ask for is ignored, not trusted.
-  const wanted = new Set(personIds);
-  return items.filter((i) => wanted.has(i.personId));
-}
-
-/** A source with at most one record per person (a second one breaks the contract). */
-export class HttpOnePerPerson<
+/**
+ * The call and its checks, shared; how items become each person's value is the subclass's:
+ * one record per person, or a list.
+ */
+abstract class HttpBatchConnector<
   Item extends { personId: string },
   Rec,
-> implements SourceConnector<Rec> {
+  Out,
+> implements SourceConnector<Out> {
   readonly source: SourceName;
 
   constructor(
-    private readonly contract: BatchContract<Item, Rec>,
+    protected readonly contract: BatchContract<Item, Rec>,
     private readonly endpoint: AgencyEndpoint,
     private readonly policy: SourcePolicy,
   ) {
     this.source = contract.source;
   }
 
+  /** The validated items, in the agency's order, for persons that were asked about. */
+  protected abstract collect(items: Item[], fetchedAt: Date): Map<string, Out>;
+
   async loadByPersonIds(
     personIds: readonly string[],
     call: SourceCallContext,
-  ): Promise<Map<string, Rec>> {
-    const items = await fetchItems(this.contract, this.endpoint, this.policy, personIds, call);
-    const fetchedAt = new Date();
+  ): Promise<Map<string, Out>> {
+    const { item, listKey, resource } = this.contract;
+    const answer = z.object({ [listKey]: z.array(item) });
+    const items = await this.policy.execute(async (signal) => {
+      const parsed = answer.safeParse(
+        await postBatch(this.endpoint, resource, personIds, call, signal),
+      );
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        // The path and message name the field, never its value (answers carry personal data).
+        throw new AgencyContractError(`${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
+      }
+      return parsed.data[listKey];
+    });
+    // An agency answering about persons we did not ask for is ignored, not trusted.
+    const wanted = new Set(personIds);
+    return this.collect(
+      items.filter((i) => wanted.has(i.personId)),
+      new Date(),
+    );
+  }
+}
+
+/** A source with at most one record per person (a second one breaks the contract). */
+export class HttpOnePerPerson<Item extends { personId: string }, Rec> extends HttpBatchConnector<
+  Item,
+  Rec,
+  Rec
+> {
+  protected collect(items: Item[], fetchedAt: Date): Map<string, Rec> {
     const out = new Map<string, Rec>();
     for (const item of items) {
       if (out.has(item.personId)) {
@@ -80,25 +90,12 @@ export class HttpOnePerPerson<
 }
 
 /** A source with a list per person, kept in the agency's order. */
-export class HttpListPerPerson<Item extends { personId: string }, Rec> implements SourceConnector<
+export class HttpListPerPerson<Item extends { personId: string }, Rec> extends HttpBatchConnector<
+  Item,
+  Rec,
   Rec[]
 > {
-  readonly source: SourceName;
-
-  constructor(
-    private readonly contract: BatchContract<Item, Rec>,
-    private readonly endpoint: AgencyEndpoint,
-    private readonly policy: SourcePolicy,
-  ) {
-    this.source = contract.source;
-  }
-
-  async loadByPersonIds(
-    personIds: readonly string[],
-    call: SourceCallContext,
-  ): Promise<Map<string, Rec[]>> {
-    const items = await fetchItems(this.contract, this.endpoint, this.policy, personIds, call);
-    const fetchedAt = new Date();
+  protected collect(items: Item[], fetchedAt: Date): Map<string, Rec[]> {
     const out = new Map<string, Rec[]>();
     for (const item of items) {
       const list = out.get(item.personId) ?? [];
