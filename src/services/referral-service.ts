@@ -46,6 +46,9 @@ import {
   type ReferralRecord,
 } from './referral-store';
 
+/** Clocks of the caller and the hub may differ this much when a time is checked. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
 export const JOB_GUARANTEE_WORKING_DAYS = 5;
 const INITIAL_PLAN_DAYS = 28; // the initial plan covers the first four weeks
 const MAX_PLAN_MONTHS = 6;
@@ -400,7 +403,7 @@ export class ReferralService extends AuditedWriter {
     if (!(i.visitedAt instanceof Date) || Number.isNaN(i.visitedAt.getTime())) {
       throw new BadUserInputError('visitedAt is required', 'visitedAt');
     }
-    if (i.visitedAt.getTime() > this.now().getTime() + 5 * 60 * 1000) {
+    if (i.visitedAt.getTime() > this.now().getTime() + CLOCK_SKEW_MS) {
       throw new BadUserInputError('visitedAt must not be in the future', 'visitedAt');
     }
     const deadline = addWorkingDays(stockholmDate(i.visitedAt), JOB_GUARANTEE_WORKING_DAYS);
@@ -409,7 +412,17 @@ export class ReferralService extends AuditedWriter {
       i.id,
       i.expectedVersion,
       'registerFirstVisit',
-      () => ({ firstVisitAt: i.visitedAt, planDeadline: deadline }),
+      (r) => {
+        // The referral's first visit cannot precede the referral; the job guarantee's
+        // deadline would otherwise start before the job centre was asked to act.
+        if (i.visitedAt.getTime() < r.createdAt.getTime() - CLOCK_SKEW_MS) {
+          throw new BadUserInputError(
+            'visitedAt must not be before the referral was sent',
+            'visitedAt',
+          );
+        }
+        return { firstVisitAt: i.visitedAt, planDeadline: deadline };
+      },
       (u) => [
         this.event('FIRST_VISIT_REGISTERED', u, this.actor(viewer), { planDeadline: deadline }),
       ],

@@ -305,7 +305,7 @@ async function prepare(stage: Stage): Promise<{ id: string; version: number; pla
   if (stage === 'accepted') return { id: r.id, version: 2 };
   await api.ok(
     'registerFirstVisit',
-    { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1) },
+    { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1 / 60) },
     co,
   );
   if (stage === 'enrolled') return { id: r.id, version: 3 };
@@ -390,7 +390,7 @@ const MUTATIONS: MutationCase[] = [
     name: 'registerFirstVisit',
     inputType: 'RegisterFirstVisitInput',
     stage: 'accepted',
-    input: (s) => ({ id: s.id, expectedVersion: s.version, visitedAt: hoursFromNow(-1) }),
+    input: (s) => ({ id: s.id, expectedVersion: s.version, visitedAt: hoursFromNow(-1 / 60) }),
     expected: jobCentreStep,
   },
   {
@@ -617,7 +617,7 @@ describe('subscriptions', () => {
       await api.ok('acceptReferral', { id: r.id, expectedVersion: 1 }, co);
       await api.ok(
         'registerFirstVisit',
-        { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1) },
+        { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1 / 60) },
         co,
       );
       return r.id;

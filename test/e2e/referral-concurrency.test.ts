@@ -146,7 +146,7 @@ test('two deviations reported on the same version: one is stored, the other is C
     await api.ok('acceptReferral', { id: r.id, expectedVersion: 1 }, coach);
     await api.ok(
       'registerFirstVisit',
-      { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1) },
+      { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1 / 60) },
       coach,
     );
     const [a, b] = await Promise.all(

@@ -66,7 +66,7 @@ async function enrolled(personId = resident()): Promise<ReferralView> {
   await api.ok('acceptReferral', { id: r.id, expectedVersion: 1 }, coach);
   return api.ok(
     'registerFirstVisit',
-    { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1) },
+    { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1 / 60) },
     coach,
   );
 }
@@ -164,7 +164,7 @@ test('the path of a person: remiss → mottagen → inskriven → plans → avvi
   await stepped('ACCEPTED', 2);
 
   // First visit: the job guarantee's deadline is 5 working days later.
-  const visitedAt = hoursFromNow(-1);
+  const visitedAt = hoursFromNow(-1 / 60);
   const visitDay = stockholmToday(new Date(visitedAt));
   const visited = await api.ok(
     'registerFirstVisit',
@@ -415,8 +415,15 @@ test('the path of a person: remiss → mottagen → inskriven → plans → avvi
   expect((await api.state(created.id, caseworker)).events).toHaveLength(12);
 });
 
-test('planDeadline skips weekends and the Christmas holidays: a visit on Fri 19 Dec 2025 → Fri 2 Jan 2026', async () => {
+/** A referral sent at `at` (the database stamps now()): for first visits on fixed past days. */
+async function sentOn(at: string): Promise<{ id: string }> {
   const r = await sent();
+  await t.hub.dataSource.query('UPDATE referral SET created_at = $2 WHERE id = $1', [r.id, at]);
+  return r;
+}
+
+test('planDeadline skips weekends and the Christmas holidays: a visit on Fri 19 Dec 2025 → Fri 2 Jan 2026', async () => {
+  const r = await sentOn('2025-12-18T10:00:00.000Z');
   await api.ok('acceptReferral', { id: r.id, expectedVersion: 1 }, coach);
   const visited = await api.ok(
     'registerFirstVisit',
@@ -430,7 +437,7 @@ test('planDeadline skips weekends and the Christmas holidays: a visit on Fri 19 
 });
 
 test('a visit late in the evening counts on its Stockholm day, not its UTC day', async () => {
-  const r = await sent();
+  const r = await sentOn('2026-01-08T10:00:00.000Z');
   await api.ok('acceptReferral', { id: r.id, expectedVersion: 1 }, coach);
   // Friday 2026-01-09 23:30 UTC is Saturday 10 Jan 00:30 in Stockholm: counting starts Monday.
   const visited = await api.ok(
@@ -572,7 +579,7 @@ test('withdraw by the district before the first visit', async () => {
   // After withdrawal the job centre cannot register a visit.
   const visit = await api.fail(
     'registerFirstVisit',
-    { id: r.id, expectedVersion: 3, visitedAt: hoursFromNow(-1) },
+    { id: r.id, expectedVersion: 3, visitedAt: hoursFromNow(-1 / 60) },
     coach,
   );
   expect(visit.code).toBe('INVALID_TRANSITION');
@@ -725,7 +732,7 @@ describe('which steps each status allows', () => {
     const r = await sent();
     const e = await api.fail(
       'registerFirstVisit',
-      { id: r.id, expectedVersion: 1, visitedAt: hoursFromNow(-1) },
+      { id: r.id, expectedVersion: 1, visitedAt: hoursFromNow(-1 / 60) },
       coach,
     );
     expect(e.code).toBe('INVALID_TRANSITION');
@@ -733,6 +740,23 @@ describe('which steps each status allows', () => {
       version: 1,
       status: 'SENT',
       events: ['REFERRAL_SENT'],
+    });
+  });
+
+  test('a first visit before the referral was sent is BAD_USER_INPUT; nothing changes', async () => {
+    const r = await sent();
+    await api.ok('acceptReferral', { id: r.id, expectedVersion: 1 }, coach);
+    const e = await api.fail(
+      'registerFirstVisit',
+      { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-48) },
+      coach,
+    );
+    expect(e).toMatchObject({ code: 'BAD_USER_INPUT', field: 'visitedAt' });
+    expect(e.message).toContain('before the referral was sent');
+    expect(await api.state(r.id, coach)).toEqual({
+      version: 2,
+      status: 'ACCEPTED',
+      events: ['REFERRAL_SENT', 'REFERRAL_ACCEPTED'],
     });
   });
 
@@ -753,7 +777,7 @@ describe('which steps each status allows', () => {
     expect(early.code).toBe('INVALID_TRANSITION');
     await api.ok(
       'registerFirstVisit',
-      { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1) },
+      { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1 / 60) },
       coach,
     );
     const extendedFirst = await api.fail(
@@ -843,7 +867,7 @@ describe('a stale expectedVersion is CONFLICT', () => {
 
     await api.ok(
       'registerFirstVisit',
-      { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1) },
+      { id: r.id, expectedVersion: 2, visitedAt: hoursFromNow(-1 / 60) },
       coach,
     );
     const plan = await api.ok<PlanView>(

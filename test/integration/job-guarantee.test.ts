@@ -75,6 +75,8 @@ async function enrolledAt(visitedAt: string): Promise<ReferralRecord> {
     supportBarrier: '02',
     firstAppointmentAt: clock,
   });
+  // created_at is the database's now(): put it where the test's clock is.
+  await ds.query('UPDATE referral SET created_at = $2 WHERE id = $1', [r.id, visitedAt]);
   await service.accept(coach, { id: r.id, expectedVersion: 1 });
   return service.registerFirstVisit(coach, { id: r.id, expectedVersion: 2, visitedAt: clock });
 }
