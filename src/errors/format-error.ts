@@ -16,6 +16,32 @@ function findHubError(error: unknown): HubError | undefined {
   return current instanceof HubError ? current : undefined;
 }
 
+/**
+ * The input at fault in a variable coercion error, as BAD_USER_INPUT's `extensions.field`
+ * names it elsewhere (`visitedAt`, `activities.0.startDate`): graphql-js writes the path
+ * after the value (`… at "input.activities[0]"; …`) and, for a missing or unknown input
+ * field, names it in the reason (`Field "startDate" of required type …`). Only names and
+ * indices are taken, never the value. An invalid scalar variable is named by itself.
+ */
+function variableField(message: string): string | undefined {
+  const variable = /^Variable "\$([_A-Za-z]\w*)" got invalid value /.exec(message)?.[1];
+  if (!variable) return undefined;
+  const path = new RegExp(` at "${variable}((?:\\.[_A-Za-z]\\w*|\\[\\d+\\])*)";\\s`).exec(
+    message,
+  )?.[1];
+  const named = /;\s*Field "([_A-Za-z]\w*)" (?:of required type|is not defined by type)/.exec(
+    message,
+  )?.[1];
+  const parts = [
+    ...(path ?? '')
+      .replace(/\[(\d+)\]/g, '.$1')
+      .split('.')
+      .filter(Boolean),
+    ...(named ? [named] : []),
+  ];
+  return parts.length ? parts.join('.') : variable;
+}
+
 function innermost(error: unknown): unknown {
   let current = error;
   while (current instanceof GraphQLError && current.originalError) current = current.originalError;
@@ -68,10 +94,12 @@ export function formatError(
   if (error instanceof GraphQLError && !formatted.path) {
     let message = formatted.message.replace(VARIABLE_VALUE, '$1 has an invalid value for its type');
     if (options.hideSuggestions) message = message.replace(/ ?Did you mean .*$/s, '');
+    const code = requestErrorCode(formatted);
+    const field = code === 'BAD_USER_INPUT' ? variableField(formatted.message) : undefined;
     return {
       message,
       locations: formatted.locations,
-      extensions: { code: requestErrorCode(formatted) },
+      extensions: field ? { code, field } : { code },
     };
   }
   const errorId = randomUUID();

@@ -69,7 +69,7 @@ describe('as a process', () => {
     expect(
       p.lines.some((l) => l.includes('"persons":150') && l.includes('synthetic demo data written')),
     ).toBe(true);
-  }, 60000);
+  }, 120_000);
 
   test('SIGINT stops it too; the embedded data persisted, so a restart applies and seeds nothing', async () => {
     const p = await startServerProcess({
@@ -90,5 +90,5 @@ describe('as a process', () => {
     expect(body.data.persons.totalCount).toBeGreaterThan(0);
     p.child.kill('SIGINT');
     expect(await p.exited).toBe(0);
-  }, 60000);
+  }, 120_000);
 });

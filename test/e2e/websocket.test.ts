@@ -102,7 +102,9 @@ test('request errors get the same codes as over HTTP: invalid variables and synt
     );
   });
   expect(JSON.stringify(bad)).not.toContain('199001011234');
-  expect(bad).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })]);
+  expect(bad).toEqual([
+    expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'k' } }),
+  ]);
   const syntax = await new Promise<unknown[]>((resolve) => {
     c.subscribe(
       { query: '{ viewer {' },

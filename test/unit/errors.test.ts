@@ -1,5 +1,9 @@
 import {
   GraphQLError,
+  GraphQLInputObjectType,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
   GraphQLObjectType,
   GraphQLScalarType,
   GraphQLSchema,
@@ -259,7 +263,7 @@ describe('formatError: GraphQL request errors', () => {
     expect(out.message).toMatch(/^Variable "\$pnr" /);
     expect(out.message).not.toContain(PNR);
     expect(JSON.stringify(out)).not.toContain(PNR);
-    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'pnr' });
     expect(out.path).toBeUndefined();
     expect(raw).toHaveLength(0);
   });
@@ -276,6 +280,60 @@ describe('formatError: GraphQL request errors', () => {
     );
     expect(out.message).not.toContain(PNR);
     expect(out.message).toContain('$input');
+    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'personnummer' });
+  });
+
+  it('names the input at fault, as graphql-js reports it, without the value', async () => {
+    const Activity = new GraphQLInputObjectType({
+      name: 'Activity',
+      fields: {
+        startDate: { type: new GraphQLNonNull(GraphQLInt) },
+        note: { type: GraphQLString },
+      },
+    });
+    const Input = new GraphQLInputObjectType({
+      name: 'Input',
+      fields: {
+        personnummer: { type: GraphQLString },
+        activities: { type: new GraphQLList(new GraphQLNonNull(Activity)) },
+      },
+    });
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: {
+          plan: {
+            type: GraphQLString,
+            args: { input: { type: Input }, from: { type: GraphQLInt } },
+            resolve: () => 'x',
+          },
+        },
+      }),
+    });
+    const fieldOf = async (variableValues: Record<string, unknown>) => {
+      const result = await graphql({
+        schema,
+        source: 'query ($input: Input, $from: Int) { plan(input: $input, from: $from) }',
+        variableValues,
+      });
+      const error = result.errors![0];
+      const out = formatError(
+        memoryLogger().logger,
+        { ...error.toJSON(), extensions: { code: 'BAD_USER_INPUT' } },
+        error,
+      );
+      expect(JSON.stringify(out)).not.toContain(PNR);
+      return out.extensions?.field;
+    };
+    expect(await fieldOf({ input: { personnummer: Number(PNR) } })).toBe('personnummer');
+    expect(await fieldOf({ input: { activities: [{ startDate: 1 }, { startDate: PNR }] } })).toBe(
+      'activities.1.startDate',
+    );
+    expect(await fieldOf({ input: { activities: [{ note: PNR }] } })).toBe(
+      'activities.0.startDate',
+    );
+    expect(await fieldOf({ input: { colour: PNR } })).toBe('colour');
+    expect(await fieldOf({ from: PNR })).toBe('from');
   });
 
   it('rewrites the coercion error graphql-js really produces', async () => {
@@ -331,7 +389,7 @@ describe('formatError: GraphQL request errors', () => {
     const { logger, raw } = memoryLogger();
     // graphql-ws passes GraphQL's error as is (no code from Apollo): derive the same code.
     const out = formatError(logger, result.errors![0].toJSON(), result.errors![0]);
-    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'pnr' });
     expect(JSON.stringify(out)).not.toContain(PNR);
     expect(raw.join('')).not.toContain(PNR);
   });
