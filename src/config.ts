@@ -88,10 +88,14 @@ const connectorSchema = z.object({
 });
 const CACHE_KEYS = ['CACHE_TTL_S', 'MAX_STALE_S', 'CACHE_MAX_ENTRIES'];
 
+/** Loopback hosts, where plain HTTP never leaves the machine (simulators, a local proxy). */
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
 function parseConnector(
   source: SourceName,
   env: Record<string, string>,
   problems: string[],
+  isProduction: boolean,
 ): ConnectorConfig {
   const prefix = `${CONNECTOR_ENV_PREFIX[source]}_`;
   const own: Record<string, string> = {};
@@ -111,6 +115,12 @@ function parseConnector(
   if (c.MODE === 'embedded') return { mode: 'embedded' };
   if (!c.BASE_URL) {
     problems.push(`${prefix}BASE_URL: required when ${prefix}MODE=http`);
+    return { mode: 'embedded' };
+  }
+  // Personal data and the agency's token travel on this connection: TLS outside loopback.
+  const url = new URL(c.BASE_URL);
+  if (isProduction && url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+    problems.push(`${prefix}BASE_URL: must be https when NODE_ENV=production`);
     return { mode: 'embedded' };
   }
   return {
@@ -220,7 +230,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ? []
     : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
   const connectors = Object.fromEntries(
-    SOURCE_NAMES.map((source) => [source, parseConnector(source, given, problems)]),
+    SOURCE_NAMES.map((source) => [
+      source,
+      parseConnector(source, given, problems, given.NODE_ENV === 'production'),
+    ]),
   ) as Record<SourceName, ConnectorConfig>;
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;

@@ -325,6 +325,22 @@ describe('loadConfig connectors', () => {
     expect(err.message).not.toContain('secret-ish');
   });
 
+  it('in production an agency is reached over https, except on loopback', () => {
+    const prod = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), SFI_MODE: 'http' };
+    expect(configError({ ...prod, SFI_BASE_URL: 'http://sfi.example' }).problems).toEqual([
+      'SFI_BASE_URL: must be https when NODE_ENV=production',
+    ]);
+    for (const url of ['https://sfi.example', 'http://127.0.0.1:4404', 'http://localhost:4404']) {
+      expect(loadConfig({ ...prod, SFI_BASE_URL: url }).connectors.sfi).toMatchObject({
+        mode: 'http',
+      });
+    }
+    // Outside production plain http is allowed (a test agency on another machine).
+    expect(
+      loadConfig({ SFI_MODE: 'http', SFI_BASE_URL: 'http://sfi.example' }).connectors.sfi,
+    ).toMatchObject({ mode: 'http' });
+  });
+
   it('AF keeps its last-known-status cache settings', () => {
     const af = loadConfig({
       AF_MODE: 'http',
