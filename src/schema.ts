@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type PubSub } from 'type-graphql';
 import { resolvers } from './resolvers';
-import { policyGuard } from './resolvers/middleware/policy-guard';
+import { guardRootFields } from './resolvers/middleware/policy-guard';
 
 /**
  * type-graphql insists on a PubSub, but every subscription here has its own `subscribe`
@@ -22,13 +22,13 @@ const noTopics: PubSub = {
 };
 
 export function buildHubSchema(): GraphQLSchema {
-  return buildSchemaSync({
+  const schema = buildSchemaSync({
     resolvers,
     pubSub: noTopics,
-    globalMiddlewares: [policyGuard],
     // Input is validated by the services with errors that name the field (BAD_USER_INPUT).
     validate: false,
   });
+  return guardRootFields(schema);
 }
 
 /** The SDL as committed: sorted, so the file changes only when the schema does. */
