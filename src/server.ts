@@ -9,7 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import express from 'express';
 import type { DataSource } from 'typeorm';
 import { createAuthenticator } from './auth/authenticate';
@@ -222,6 +225,9 @@ export class Hub {
           stopGracePeriodMillis: config.shutdownGraceMs,
         }),
         ApolloServerPluginLandingPageDisabled(),
+        // No cache hints are used (answers are never cacheable), and the default cache
+        // control plugin would wrap every field resolver to collect them.
+        ApolloServerPluginCacheControlDisabled(),
         observabilityPlugin(logger, this.metrics),
         queryLimitsPlugin(config.queryLimits),
         accessLogPlugin(logger),
@@ -267,6 +273,11 @@ export class Hub {
     );
     app.use(
       '/graphql',
+      // Answers carry personal data: no browser or proxy may keep a copy (GET queries too).
+      (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+        res.setHeader('cache-control', 'no-store');
+        next();
+      },
       express.json({ limit: '1mb' }),
       expressMiddleware(apollo, {
         context: async ({ req, res }) => {

@@ -59,6 +59,19 @@ test('every response carries a request id; a safe caller id is kept', async () =
   expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 });
 
+test('GraphQL answers are never stored by a browser or proxy: POST, GET and errors alike', async () => {
+  const post = await t.gql('{ viewer { authenticated } }');
+  expect(post.headers.get('cache-control')).toBe('no-store');
+  const get = await fetch(
+    `${t.url}/graphql?query=${encodeURIComponent('{ viewer { authenticated } }')}`,
+    { headers: { 'apollo-require-preflight': 'true' } },
+  );
+  expect(get.status).toBe(200);
+  expect(get.headers.get('cache-control')).toBe('no-store');
+  const bad = await t.gql('{ nope }');
+  expect(bad.headers.get('cache-control')).toBe('no-store');
+});
+
 test('without a token: viewer, organisations and code lists answer', async () => {
   const res = await t.gql<{
     viewer: { authenticated: boolean; role: string | null };
