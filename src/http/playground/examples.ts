@@ -23,7 +23,7 @@ query CoachCaseload($after: String) {
       financialAid { active supportBarrier { code label } }
       jobCentre { coach status firstVisitAt currentPlan { kind status validTo } }
       sfi { provider { name } course { code } status }
-      employmentService { registered category { label } programme { label } fetchedAt }
+      employmentService { registered category { label } programme { label } fetchedAt stale }
       referrals(first: 3) { edges { node { id status planDeadline } } }
     } }
   }
