@@ -9,8 +9,14 @@ import { makeToken } from '../../scripts/token';
 import { createDataSource } from '../../src/db/data-source';
 import { createTestDatabase, onPostgresServer } from '../helpers/database';
 import { fullSkarholmenPerson, insertPersons } from '../helpers/person-fixture';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+import {
+  killLeftoverProcesses,
+  startServerProcess,
+  type ServerProcess,
+} from '../helpers/server-process';
 import { TEST_SECRET } from '../helpers/test-hub';
+
+afterEach(killLeftoverProcesses);
 
 const onServer = onPostgresServer ? test : test.skip;
 

@@ -17,8 +17,14 @@ import {
   wsClient,
 } from '../helpers/event-subscribers';
 import { fullSkarholmenPerson, insertPersons } from '../helpers/person-fixture';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+import {
+  killLeftoverProcesses,
+  startServerProcess,
+  type ServerProcess,
+} from '../helpers/server-process';
 import { TEST_SECRET, testConfig } from '../helpers/test-hub';
+
+afterEach(killLeftoverProcesses);
 
 const d = process.env.DATABASE_URL ? describe : describe.skip;
 

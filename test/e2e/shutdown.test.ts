@@ -9,8 +9,10 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { makeToken } from '../../scripts/token';
 import { holdGraphQLRequest } from '../helpers/raw-http';
-import { startServerProcess } from '../helpers/server-process';
+import { killLeftoverProcesses, startServerProcess } from '../helpers/server-process';
 import { startTestHub, TEST_SECRET } from '../helpers/test-hub';
+
+afterEach(killLeftoverProcesses);
 
 test('stop(): in-flight request completes, sockets close with 1001, data source destroyed', async () => {
   const t = await startTestHub();

@@ -22,6 +22,18 @@ export interface ServerProcess {
  */
 const START_TIMEOUT_MS = 45_000;
 
+/** Every process started here that has not exited yet. */
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+/**
+ * SIGKILLs what a test left running — one whose expectation failed before it stopped its
+ * server — so a failure never leaves a hub holding a port, a database and memory. Call it in
+ * `afterEach` of every file that starts processes.
+ */
+export function killLeftoverProcesses(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/index.ts'], {
     cwd: join(__dirname, '..', '..'),
@@ -35,6 +47,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       ...env,
     },
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const lines: string[] = [];
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
