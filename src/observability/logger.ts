@@ -6,6 +6,7 @@
  * - the Authorization header and connection params are redacted.
  */
 import pino, { type Logger } from 'pino';
+import { writeSync } from 'node:fs';
 
 export type { Logger };
 
@@ -34,6 +35,30 @@ export function safeError(err: unknown): Record<string, unknown> {
   return out;
 }
 
+/**
+ * stdout for the logs: each line written synchronously (nothing is lost on exit), and a line
+ * the reader cannot take is dropped rather than retried. pino's default stream (sonic-boom)
+ * sleeps and retries on the main thread, and once the reader is gone (EPIPE: a dead parent
+ * process or collector) it does so forever — the hub then no longer even stops on SIGTERM.
+ * After EPIPE nothing more is written: nobody is listening.
+ */
+export function stdoutDestination(fd = 1): pino.DestinationStream {
+  let gone = false;
+  return {
+    write(line: string): void {
+      if (gone) return;
+      const bytes = Buffer.from(line);
+      let written = 0;
+      try {
+        while (written < bytes.length) written += writeSync(fd, bytes, written);
+      } catch (err) {
+        // EAGAIN: a non-blocking reader that is full right now; the line is dropped.
+        if ((err as NodeJS.ErrnoException).code === 'EPIPE') gone = true;
+      }
+    },
+  };
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -50,6 +75,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[redacted]',
       },
     },
-    destination,
+    destination ?? stdoutDestination(),
   );
 }

@@ -93,4 +93,17 @@ describe('as a process', () => {
     p.child.kill('SIGINT');
     expect(await p.exited).toBe(0);
   }, 120_000);
+
+  test('with its log reader gone (EPIPE on stdout) it still stops on SIGTERM', async () => {
+    const p = await startServerProcess({ PGLITE_DATA_DIR: 'memory://' });
+    // Close our end of its stdout: every later log line meets a broken pipe.
+    p.child.stdout.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    p.child.kill('SIGTERM');
+    const code = await Promise.race([
+      p.exited,
+      new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000)),
+    ]);
+    expect(code).toBe(0);
+  }, 120_000);
 });

@@ -1,4 +1,7 @@
-import { createLogger, safeError } from '../../src/observability/logger';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, safeError, stdoutDestination } from '../../src/observability/logger';
 
 const PNR = '199001011234';
 
@@ -131,5 +134,32 @@ describe('createLogger', () => {
     logger.error(queryFailedError());
     expect(raw.join('')).not.toContain(PNR);
     expect((lines()[0].err as Record<string, unknown>).constraint).toBe('person_personnummer_key');
+  });
+});
+
+describe('stdoutDestination', () => {
+  it('writes each line whole and at once (multi-byte text included)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hub-log-')), 'out.log');
+    const fd = openSync(file, 'w');
+    try {
+      const logger = createLogger('info', stdoutDestination(fd));
+      logger.info({ district: 'skarholmen' }, 'återremittering mottagen');
+      logger.info('två');
+      // Synchronous: on disk before anything else runs, so nothing is lost on exit.
+      const lines = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { msg: string });
+      expect(lines.map((l) => l.msg)).toEqual(['återremittering mottagen', 'två']);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('drops a line it cannot write instead of throwing or retrying', () => {
+    const fd = openSync(join(mkdtempSync(join(tmpdir(), 'hub-log-')), 'ro.log'), 'w');
+    closeSync(fd); // writing to a closed descriptor fails (EBADF)
+    const logger = createLogger('info', stdoutDestination(fd));
+    expect(() => logger.info('lost')).not.toThrow();
   });
 });
