@@ -9,8 +9,11 @@
  */
 import { stockholmDate } from '../src/domain/working-days';
 import { Role } from '../src/auth/roles';
-import { interventionStatement, referralStatement } from '../src/services/follow-up-query';
-import { FollowUpService } from '../src/services/follow-up-service';
+import {
+  interventionStatement,
+  referralStatement,
+} from '../src/services/follow-up/follow-up-query';
+import { FollowUpService } from '../src/services/follow-up/follow-up-service';
 import { generateFollowUpRows, insertFollowUpRows } from '../test/helpers/follow-up-data';
 import { startTestHub } from '../test/helpers/test-hub';
 
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
       ['referral statement', referralStatement(q)],
       ['intervention statement', interventionStatement(q)],
     ] as const) {
-      // As the service runs them: JIT off (see src/services/follow-up-query.ts).
+      // As the service runs them: JIT off (see src/services/follow-up/follow-up-query.ts).
       const plan = await ds.transaction(async (m) => {
         await m.query('SET LOCAL jit = off');
         await m.query("SET LOCAL work_mem = '32MB'");

@@ -7,17 +7,17 @@ import type { Connectors } from './connectors/types';
 import type { Logger } from './observability/logger';
 import type { DataSource } from 'typeorm';
 import { stockholmDate } from './domain/working-days';
-import { AccessRecorder } from './services/access-log';
-import type { AccessLogReader } from './services/access-log-reader';
-import type { ConsentService } from './services/consent-service';
-import type { EventService } from './services/event-service';
-import type { PersonDirectory } from './services/person-directory';
-import { ReferralReader } from './services/referral-reader';
-import type { ReferralService } from './services/referral-service';
-import { PersonService } from './services/person-service';
-import type { ReferenceService } from './services/reference-service';
-import { SourceReader } from './services/source-reader';
-import { FieldAccess } from './services/field-access';
+import { AccessRecorder } from './services/access-log/access-log';
+import type { AccessLogReader } from './services/access-log/access-log-reader';
+import type { ConsentService } from './services/consent/consent-service';
+import type { EventService } from './services/referrals/event-service';
+import type { PersonDirectory } from './services/persons/person-directory';
+import { ReferralReader } from './services/referrals/referral-reader';
+import type { ReferralService } from './services/referrals/referral-service';
+import { PersonService } from './services/persons/person-service';
+import type { ReferenceService } from './services/reference/reference-service';
+import { SourceReader } from './services/persons/source-reader';
+import { FieldAccess } from './services/persons/field-access';
 
 /** Long-lived services, built once at start and shared by all operations. */
 export interface Services {

@@ -23,7 +23,7 @@ import { limitErrors, type QueryLimits } from './security/query-limits';
 import type { Authenticator } from './auth/authenticate';
 import type { Viewer } from './auth/viewer';
 import { createContext, purposeFrom, type Context, type Services } from './context';
-import { ACCESS_LOG_UNAVAILABLE, flushReads } from './services/access-log';
+import { ACCESS_LOG_UNAVAILABLE, flushReads } from './services/access-log/access-log';
 import { formatError } from './errors';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';

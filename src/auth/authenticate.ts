@@ -4,7 +4,7 @@
  * a fitting role → UNAUTHENTICATED: a bad token is never silently treated as anonymous.
  */
 import { UnauthenticatedError } from '../errors';
-import type { ReferenceService } from '../services/reference-service';
+import type { ReferenceService } from '../services/reference/reference-service';
 import type { JwtVerifier } from './jwt-verifier';
 import { roleFitsOrganisation } from './policy';
 import { isRole } from './roles';

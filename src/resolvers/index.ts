@@ -1,10 +1,10 @@
 import type { NonEmptyArray } from 'type-graphql';
-import { AccessLogResolver } from './access-log-resolver';
-import { ConsentResolver, PersonConsentsResolver } from './consent-resolver';
-import { EventResolver } from './event-resolver';
-import { FollowUpResolver } from './follow-up-resolver';
-import { PersonConnectionResolver, PersonResolver } from './person-resolver';
-import { ReferralMutationResolver } from './referral-mutation-resolver';
+import { AccessLogResolver } from './access-log/access-log-resolver';
+import { ConsentResolver, PersonConsentsResolver } from './consent/consent-resolver';
+import { EventResolver } from './referrals/event-resolver';
+import { FollowUpResolver } from './follow-up/follow-up-resolver';
+import { PersonConnectionResolver, PersonResolver } from './persons/person-resolver';
+import { ReferralMutationResolver } from './referrals/referral-mutation-resolver';
 import {
   ClosureResolver,
   DeviationResolver,
@@ -15,8 +15,8 @@ import {
   ReferralResolver,
   ReferralReturnResolver,
   ReferralStatusSummaryResolver,
-} from './referral-resolver';
-import { ReferenceResolver } from './reference-resolver';
+} from './referrals/referral-resolver';
+import { ReferenceResolver } from './reference/reference-resolver';
 import {
   AssistanceDecisionResolver,
   EmploymentServiceStatusResolver,
@@ -27,8 +27,8 @@ import {
   JobCentreEnrolmentResolver,
   ProgrammeAssignmentResolver,
   SfiEnrolmentResolver,
-} from './source-resolvers';
-import { ViewerResolver } from './viewer-resolver';
+} from './persons/source-resolvers';
+import { ViewerResolver } from './viewer/viewer-resolver';
 
 /** Every resolver class of the schema. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context';
 import type { Logger } from '../observability/logger';
-import { ACCESS_LOG_UNAVAILABLE, flushReads } from '../services/access-log';
+import { ACCESS_LOG_UNAVAILABLE, flushReads } from '../services/access-log/access-log';
 
 /**
  * Over HTTP: the reads an operation made go into the access log before its response is

@@ -8,7 +8,7 @@
 import type { DataSource } from 'typeorm';
 import { addWorkingDays, stockholmDate } from '../../src/domain/working-days';
 import organisations from '../../src/reference/data/organisations.json';
-import { markMissedDeadlines } from '../../src/services/job-guarantee';
+import { markMissedDeadlines } from '../../src/services/referrals/job-guarantee';
 
 const TARGET_GROUPS = ['ARBETSLOS', 'NYSOKANDE', 'SFI', 'FLYKTING', 'UNG', 'STEG2_SOCMED'];
 const INTERVENTIONS = [

@@ -10,11 +10,11 @@
 import type { DataSource } from 'typeorm';
 import { Role } from '../../src/auth/roles';
 import type { AuthenticatedViewer } from '../../src/auth/viewer';
-import { markMissedDeadlines } from '../../src/services/job-guarantee';
-import { PersonDirectory } from '../../src/services/person-directory';
-import { ReferenceService } from '../../src/services/reference-service';
-import { ReferralService } from '../../src/services/referral-service';
-import type { ReferralRecord } from '../../src/services/referral-store';
+import { markMissedDeadlines } from '../../src/services/referrals/job-guarantee';
+import { PersonDirectory } from '../../src/services/persons/person-directory';
+import { ReferenceService } from '../../src/services/reference/reference-service';
+import { ReferralService } from '../../src/services/referrals/referral-service';
+import type { ReferralRecord } from '../../src/services/referrals/referral-store';
 import { insertPersons } from '../helpers/person-fixture';
 import { startTestHub, type TestHub } from '../helpers/test-hub';
 

@@ -7,7 +7,7 @@ import {
   parseCodeLists,
   parseOrganisations,
 } from '../../src/reference/reference-files';
-import { ReferenceService } from '../../src/services/reference-service';
+import { ReferenceService } from '../../src/services/reference/reference-service';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let db: TestDatabase;

@@ -14,7 +14,10 @@ import { Role } from '../../src/auth/roles';
 import { ANONYMOUS } from '../../src/auth/viewer';
 import type { Config } from '../../src/config';
 import { UnauthenticatedError } from '../../src/errors';
-import { ReferenceService, type OrganisationRecord } from '../../src/services/reference-service';
+import {
+  ReferenceService,
+  type OrganisationRecord,
+} from '../../src/services/reference/reference-service';
 
 const SECRET = 'unit-test-secret-0123456789-abcdefghijklmnop';
 const OTHER_SECRET = 'another-secret-0123456789-abcdefghijklmnopqr';

@@ -1,4 +1,4 @@
-import { Suppressor } from '../../src/services/follow-up-suppression';
+import { Suppressor } from '../../src/services/follow-up/follow-up-suppression';
 
 const withheld = { value: null, suppressed: true };
 

@@ -5,7 +5,7 @@ import { createJwtVerifier } from '../../src/auth/jwt-verifier';
 import type { Config } from '../../src/config';
 import { UnauthenticatedError } from '../../src/errors';
 import { bundledReferenceFiles } from '../../src/reference/reference-files';
-import { ReferenceService } from '../../src/services/reference-service';
+import { ReferenceService } from '../../src/services/reference/reference-service';
 
 const SECRET = 'token-script-secret-0123456789-abcdefghij';
 

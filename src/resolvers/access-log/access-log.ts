@@ -1,0 +1,68 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { PageInfo } from '../common/relay';
+
+@ObjectType({ description: 'One access to a person’s data: who, whose, what, why, when' })
+export class AccessLogEntry {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => Date)
+  at: Date;
+
+  @Field({ description: 'The request, to correlate with the application log' })
+  requestId: string;
+
+  @Field({ description: 'Token subject of the user or system' })
+  actorSub: string;
+
+  @Field()
+  actorRole: string;
+
+  @Field({ description: 'Organisation id of the actor' })
+  actorOrg: string;
+
+  @Field(() => ID)
+  personId: string;
+
+  @Field({ description: 'READ or WRITE' })
+  action: string;
+
+  @Field({ description: 'GraphQL operation name, or the workflow step for a change' })
+  operation: string;
+
+  @Field(() => [String], {
+    description:
+      'Field groups read or changed (docs/authorization.md): identity, financialAid, assistanceDecisions, assistanceAmounts, jobCentre, sfi, employmentService, referrals, referralStatuses, consents, referral',
+  })
+  fieldGroups: string[];
+
+  @Field(() => [String], {
+    description:
+      'The ground of each read across authorities, as `group=basis`: `sfi=consent:<consent id>`, `employmentService=legal-basis:<statute>`, `financialAid=referral`. Empty for the organisation’s own data.',
+  })
+  bases: string[];
+
+  @Field({
+    description:
+      'Stated purpose (x-purpose header / connectionParams.purpose; default case-handling)',
+  })
+  purpose: string;
+}
+
+@ObjectType()
+export class AccessLogEdge {
+  @Field()
+  cursor: string;
+
+  @Field(() => AccessLogEntry)
+  node: AccessLogEntry;
+}
+
+@ObjectType({ description: 'The access log, newest first' })
+export class AccessLogConnection {
+  @Field(() => [AccessLogEdge])
+  edges: AccessLogEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+}

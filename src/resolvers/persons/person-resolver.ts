@@ -1,0 +1,169 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type {
+  EmploymentServiceStatusRecord,
+  FinancialAidCaseRecord,
+  JobCentreEnrolmentRecord,
+  SfiEnrolmentRecord,
+} from '../../connectors/types';
+import type { Context } from '../../context';
+import type { PersonRecord } from '../../services/persons/person-directory';
+import { encodePersonCursor } from '../../services/persons/person-service';
+import { toConnection, type ConnectionValue } from '../common/connection';
+import type { OrganisationRecord } from '../../services/reference/reference-service';
+import { EmploymentServiceStatus } from './employment-service';
+import { FinancialAidCase } from './financial-aid';
+import { JobCentreEnrolment } from './job-centre';
+import { Organisation } from '../reference/organisation';
+import { Person, PersonConnection, PersonFilter } from './person';
+import { SfiEnrolment } from './sfi';
+
+/** What the FinancialAidCase resolvers receive: the source record plus its person. */
+export type FinancialAidCaseView = FinancialAidCaseRecord & {
+  person: PersonRecord;
+  active: boolean;
+};
+
+@Resolver(() => Person)
+export class PersonResolver {
+  @Query(() => Person, {
+    nullable: true,
+    description: 'A person by id; null when unknown or not visible to the viewer',
+  })
+  person(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PersonRecord | null> {
+    return ctx.persons.person(id);
+  }
+
+  @Query(() => Person, {
+    nullable: true,
+    description:
+      'A person by personnummer (12 digits, YYYYMMDDNNNC; the check digit is validated); null when unknown or not visible',
+  })
+  personByPersonnummer(
+    @Arg('personnummer') personnummer: string,
+    @Ctx() ctx: Context,
+  ): Promise<PersonRecord | null> {
+    return ctx.persons.personByPersonnummer(personnummer);
+  }
+
+  @Query(() => PersonConnection, {
+    description:
+      "Persons the viewer's organisation has a relation to (a district: residents with an active assistance case; a job centre: persons referred or enrolled there; an SFI provider: its students; an AF office: its job seekers), ordered by id",
+  })
+  async persons(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => PersonFilter, { nullable: true }) filter?: PersonFilter | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0–100 (default 20)' })
+    first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<PersonConnectionValue> {
+    const page = await ctx.persons.persons(filter ?? {}, first, after);
+    return toConnection(
+      page.persons,
+      (p) => encodePersonCursor(p.id),
+      page.hasNextPage,
+      page.totalCount,
+    );
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Personnummer, 12 digits; null when withheld (protected identity)',
+  })
+  async personnummer(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<string> {
+    await ctx.fields.require(p, 'identity');
+    return p.personnummer;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Förnamn; null when withheld' })
+  async givenName(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<string> {
+    await ctx.fields.require(p, 'identity');
+    return p.givenName;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Efternamn; null when withheld' })
+  async familyName(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<string> {
+    await ctx.fields.require(p, 'identity');
+    return p.familyName;
+  }
+
+  @FieldResolver(() => Organisation, {
+    nullable: true,
+    description: 'Folkbokföringsdistrikt: the district the person lives in; null when withheld',
+  })
+  async homeDistrict(
+    @Root() p: PersonRecord,
+    @Ctx() ctx: Context,
+  ): Promise<OrganisationRecord | null> {
+    await ctx.fields.require(p, 'identity');
+    if (!p.homeDistrictId) return null;
+    return ctx.services.reference.organisation(p.homeDistrictId) ?? null;
+  }
+
+  @FieldResolver(() => FinancialAidCase, {
+    nullable: true,
+    description:
+      'Försörjningsstöd: the district case (source socialtjanst). The deciding district sees it in full; the receiving job centre sees that there is a case and its support barrier (shared with the referral), never decisions or amounts; others get FORBIDDEN.',
+  })
+  async financialAid(
+    @Root() p: PersonRecord,
+    @Ctx() ctx: Context,
+  ): Promise<FinancialAidCaseView | null> {
+    // Denied before the source is asked: data minimisation starts with not fetching.
+    if (ctx.fields.never('financialAid')) await ctx.fields.require(p, 'financialAid');
+    const record = await ctx.sources.load('socialtjanst', p.id);
+    if (!record) return null;
+    await ctx.fields.require(p, 'financialAid', record.districtId);
+    return { ...record, person: p, active: record.status === 'ACTIVE' };
+  }
+
+  @FieldResolver(() => JobCentreEnrolment, {
+    nullable: true,
+    description:
+      'Jobbtorg enrolment (source jobbtorg). Outside the job centres only with the person’s consent (scope JOB_CENTRE).',
+  })
+  async jobCentre(
+    @Root() p: PersonRecord,
+    @Ctx() ctx: Context,
+  ): Promise<JobCentreEnrolmentRecord | null> {
+    await ctx.fields.require(p, 'jobCentre');
+    return ctx.sources.load('jobbtorg', p.id);
+  }
+
+  @FieldResolver(() => [SfiEnrolment], {
+    nullable: true,
+    description:
+      'SFI enrolments, latest first (source sfi). Outside adult education only with the person’s consent (scope SFI).',
+  })
+  async sfi(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<SfiEnrolmentRecord[] | null> {
+    await ctx.fields.require(p, 'sfi');
+    const record = await ctx.sources.load('sfi', p.id);
+    if (record) return record;
+    // No record means no enrolments, unless the source failed: then it is unknown.
+    return ctx.sources.failed('sfi') ? null : [];
+  }
+
+  @FieldResolver(() => EmploymentServiceStatus, {
+    nullable: true,
+    description:
+      'Arbetsförmedlingen status; null when the person is not known to AF (source arbetsformedlingen). Districts read it through SSBTEK; job centres and others only with the person’s consent (scope EMPLOYMENT_SERVICE).',
+  })
+  async employmentService(
+    @Root() p: PersonRecord,
+    @Ctx() ctx: Context,
+  ): Promise<EmploymentServiceStatusRecord | null> {
+    await ctx.fields.require(p, 'employmentService');
+    return ctx.sources.load('arbetsformedlingen', p.id);
+  }
+}
+
+type PersonConnectionValue = ConnectionValue<PersonRecord>;
+
+@Resolver(() => PersonConnection)
+export class PersonConnectionResolver {
+  @FieldResolver(() => Int, {
+    description: 'All persons matching the filter (counted only when asked for)',
+  })
+  totalCount(@Root() connection: PersonConnectionValue): Promise<number> {
+    return connection.count();
+  }
+}

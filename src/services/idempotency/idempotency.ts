@@ -1,0 +1,75 @@
+/**
+ * Idempotency keys for creating mutations. The key row is inserted first in the creating
+ * transaction: a concurrent retry with the same key blocks on the unique index until the
+ * first transaction ends, then sees its row (and returns the same result) — or, if the
+ * first rolled back, proceeds as the first. Same key with other input → CONFLICT.
+ */
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { BadUserInputError, ConflictError } from '../../errors';
+
+export function requestHash(operation: string, input: unknown): string {
+  return createHash('sha256').update(operation).update(JSON.stringify(input)).digest('hex');
+}
+
+export type Claim = { kind: 'new' } | { kind: 'replay'; resultId: string };
+
+/**
+ * Claims `key` for this request, recording the result id it will produce. Returns
+ * `replay` with the earlier result when the same request was made before.
+ */
+export async function claimIdempotencyKey(
+  m: EntityManager,
+  scope: string,
+  key: string,
+  operation: string,
+  hash: string,
+  resultId: string,
+): Promise<Claim> {
+  if (key.length === 0 || key.length > 200) {
+    throw new BadUserInputError('idempotencyKey must be 1–200 characters', 'idempotencyKey');
+  }
+  const inserted = await m.query<unknown[]>(
+    `INSERT INTO idempotency_key (scope, key, operation, request_hash, result_id)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
+    [scope, key, operation, hash, resultId],
+  );
+  if (inserted.length === 1) return { kind: 'new' };
+  const [row] = await m.query<{ operation: string; request_hash: string; result_id: string }[]>(
+    'SELECT operation, request_hash, result_id FROM idempotency_key WHERE scope = $1 AND key = $2',
+    [scope, key],
+  );
+  if (row.operation !== operation || row.request_hash !== hash) {
+    throw new ConflictError('This idempotency key was used with other input');
+  }
+  return { kind: 'replay', resultId: row.result_id };
+}
+
+/**
+ * The creating mutation's first step when the client sent a key: claims it for `resultId`,
+ * or returns the earlier result of the same request (null: go on and create). The key's
+ * scope is the caller (organisation and sub), so two users never share keys.
+ */
+export async function replayIfSeen<T>(
+  m: EntityManager,
+  caller: { orgId: string; sub: string },
+  key: string,
+  operation: string,
+  input: unknown,
+  resultId: string,
+  load: (m: EntityManager, id: string) => Promise<T | null>,
+): Promise<T | null> {
+  const claim = await claimIdempotencyKey(
+    m,
+    `${caller.orgId}:${caller.sub}`,
+    key,
+    operation,
+    requestHash(operation, input),
+    resultId,
+  );
+  if (claim.kind === 'new') return null;
+  const earlier = await load(m, claim.resultId);
+  if (!earlier)
+    throw new ConflictError(`The earlier ${operation} with this idempotency key left no result`);
+  return earlier;
+}

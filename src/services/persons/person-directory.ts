@@ -1,0 +1,185 @@
+/**
+ * The hub's person index: lookups and pages of persons, always restricted to a PersonScope
+ * decided by the policy. Pages are keyset-paginated on the person id (stable under inserts).
+ */
+import type { DataSource } from 'typeorm';
+import type { PersonScope } from '../../auth/policy';
+
+export interface PersonRecord {
+  id: string;
+  personnummer: string;
+  givenName: string;
+  familyName: string;
+  birthYear: number;
+  protectedIdentity: boolean;
+  homeDistrictId: string | null;
+}
+
+export interface PersonFilterInput {
+  districtId?: string | null;
+  jobCentreId?: string | null;
+  targetGroup?: string | null;
+  hasActiveAssistanceCase?: boolean | null;
+}
+
+interface Row {
+  id: string;
+  personnummer: string;
+  given_name: string;
+  family_name: string;
+  birth_year: number;
+  protected_identity: boolean;
+  home_district_id: string | null;
+}
+
+const COLUMNS =
+  'p.id, p.personnummer, p.given_name, p.family_name, p.birth_year, p.protected_identity, p.home_district_id';
+
+function toRecord(r: Row): PersonRecord {
+  return {
+    id: r.id,
+    personnummer: r.personnummer,
+    givenName: r.given_name,
+    familyName: r.family_name,
+    birthYear: r.birth_year,
+    protectedIdentity: r.protected_identity,
+    homeDistrictId: r.home_district_id,
+  };
+}
+
+/** Collects WHERE conditions with numbered parameters. */
+class Where {
+  readonly conditions: string[] = [];
+  readonly params: unknown[] = [];
+
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  add(condition: string): void {
+    this.conditions.push(condition);
+  }
+
+  sql(): string {
+    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
+  }
+}
+
+/** `personId`: the outer expression holding the person's id (`p.id` or an index row's). */
+const linkExistsFor = (condition: string, personId = 'p.id'): string =>
+  `EXISTS (SELECT 1 FROM person_link l WHERE l.person_id = ${personId} AND l.active AND ${condition})`;
+
+function scoped(scope: PersonScope, where: Where): boolean {
+  if (scope.kind === 'none') return false;
+  where.add(
+    linkExistsFor(
+      `l.organisation_id = ${where.param(scope.organisationId)} AND l.relation = ANY(${where.param(scope.relations)}::text[])`,
+    ),
+  );
+  return true;
+}
+
+function filtered(filter: PersonFilterInput, where: Where, personId = 'p.id'): void {
+  const linkExists = (condition: string) => linkExistsFor(condition, personId);
+  if (filter.districtId) {
+    where.add(
+      linkExists(
+        `l.organisation_id = ${where.param(filter.districtId)} AND l.relation = 'ASSISTANCE_CASE'`,
+      ),
+    );
+  }
+  if (filter.jobCentreId) {
+    where.add(
+      linkExists(
+        `l.organisation_id = ${where.param(filter.jobCentreId)} AND l.relation IN ('REFERRAL', 'JOB_CENTRE_ENROLMENT')`,
+      ),
+    );
+  }
+  if (filter.targetGroup)
+    where.add(linkExists(`l.target_group = ${where.param(filter.targetGroup)}`));
+  if (filter.hasActiveAssistanceCase != null) {
+    const exists = linkExists(`l.relation = 'ASSISTANCE_CASE'`);
+    where.add(filter.hasActiveAssistanceCase ? exists : `NOT ${exists}`);
+  }
+}
+
+/** The scope's links (alias `s`): active links of the organisation of these relations. */
+function linkedTo(scope: { organisationId: string; relations: readonly string[] }): Where {
+  const where = new Where();
+  where.add('s.active');
+  where.add(`s.organisation_id = ${where.param(scope.organisationId)}`);
+  where.add(`s.relation = ANY(${where.param(scope.relations)}::text[])`);
+  return where;
+}
+
+export class PersonDirectory {
+  constructor(private readonly ds: DataSource) {}
+
+  /** The persons among `ids` that the scope allows, by id. */
+  async findVisible(
+    ids: readonly string[],
+    scope: PersonScope,
+  ): Promise<Map<string, PersonRecord>> {
+    const where = new Where();
+    if (!scoped(scope, where)) return new Map();
+    where.add(`p.id = ANY(${where.param(ids)}::uuid[])`);
+    const rows = await this.ds.query<Row[]>(
+      `SELECT ${COLUMNS} FROM person p ${where.sql()}`,
+      where.params,
+    );
+    return new Map(rows.map((r) => [r.id, toRecord(r)]));
+  }
+
+  async findVisibleByPersonnummer(
+    personnummer: string,
+    scope: PersonScope,
+  ): Promise<PersonRecord | null> {
+    const where = new Where();
+    if (!scoped(scope, where)) return null;
+    where.add(`p.personnummer = ${where.param(personnummer)}`);
+    const rows = await this.ds.query<Row[]>(
+      `SELECT ${COLUMNS} FROM person p ${where.sql()}`,
+      where.params,
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** One page after `afterId` (exclusive), plus whether more follow. */
+  async page(
+    scope: PersonScope,
+    filter: PersonFilterInput,
+    first: number,
+    afterId: string | null,
+  ): Promise<{ persons: PersonRecord[]; hasNextPage: boolean }> {
+    if (scope.kind === 'none') return { persons: [], hasNextPage: false };
+    // The page comes from the person index first (person_link_org_idx: the organisation's
+    // active links), then the person rows of just that page. Testing the scope per person
+    // row instead visits every person of the organisation to return 50 (the bench measured
+    // ~16–19 ms against ~3 ms at 2,800 persons per job centre, growing with the caseload).
+    const where = linkedTo(scope);
+    filtered(filter, where, 's.person_id');
+    if (afterId) where.add(`s.person_id > ${where.param(afterId)}::uuid`);
+    const limit = where.param(first + 1);
+    const rows = await this.ds.query<Row[]>(
+      `SELECT ${COLUMNS} FROM person p
+         JOIN (SELECT DISTINCT s.person_id FROM person_link s ${where.sql()}
+                ORDER BY s.person_id LIMIT ${limit}) page ON page.person_id = p.id
+        ORDER BY p.id`,
+      where.params,
+    );
+    return { persons: rows.slice(0, first).map(toRecord), hasNextPage: rows.length > first };
+  }
+
+  /** Counted from the person index alone (every link points at a person). */
+  async count(scope: PersonScope, filter: PersonFilterInput): Promise<number> {
+    if (scope.kind === 'none') return 0;
+    const where = linkedTo(scope);
+    filtered(filter, where, 's.person_id');
+    const [row] = await this.ds.query<{ n: string }[]>(
+      `SELECT count(DISTINCT s.person_id) AS n FROM person_link s ${where.sql()}`,
+      where.params,
+    );
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Per-request access to the four sources through DataLoaders: every person field of one
+ * operation that asks a source is answered by one batched call per source, whatever the
+ * page size (no N+1). A failing source resolves its fields to null and reports one
+ * SOURCE_UNAVAILABLE error per source and request (not one per person): when that error is
+ * present, every field of that source in the response is unknown rather than empty.
+ */
+import DataLoader from 'dataloader';
+import type {
+  Connectors,
+  SourceCallContext,
+  SourceConnector,
+  SourceName,
+} from '../../connectors/types';
+import { SourceUnavailableError } from '../../errors';
+import type { Logger } from '../../observability/logger';
+
+type Value<C> = C extends SourceConnector<infer T> ? T : never;
+
+export class SourceReader {
+  private readonly loaders = new Map<SourceName, DataLoader<string, unknown>>();
+  private readonly reported = new Set<SourceName>();
+
+  constructor(
+    private readonly connectors: Connectors,
+    private readonly call: SourceCallContext,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The source's record for a person, null when it has none (or the source failed after its error was reported). */
+  async load<S extends SourceName>(
+    source: S,
+    personId: string,
+  ): Promise<Value<Connectors[S]> | null> {
+    try {
+      return (await this.loader(source).load(personId)) as Value<Connectors[S]> | null;
+    } catch (err) {
+      if (this.reported.has(source)) return null;
+      this.reported.add(source);
+      this.logger.warn({ source, err }, 'source unavailable');
+      throw new SourceUnavailableError(source);
+    }
+  }
+
+  /** True once the source failed in this request (its fields are unknown, not empty). */
+  failed(source: SourceName): boolean {
+    return this.reported.has(source);
+  }
+
+  private loader(source: SourceName): DataLoader<string, unknown> {
+    let loader = this.loaders.get(source);
+    if (!loader) {
+      const connector = this.connectors[source] as SourceConnector<unknown>;
+      loader = new DataLoader<string, unknown>(
+        async (ids) => {
+          const found = await connector.loadByPersonIds(ids, this.call);
+          return ids.map((id) => found.get(id) ?? null);
+        },
+        // Up to 100 persons per call: a page is at most 100 (see persons(first)).
+        { maxBatchSize: 100 },
+      );
+      this.loaders.set(source, loader);
+    }
+    return loader;
+  }
+}

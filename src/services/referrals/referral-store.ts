@@ -1,0 +1,355 @@
+/**
+ * SQL for referrals and their plans, deviations and interruptions. Updates are
+ * compare-and-set on `version` (TypeORM's save() does not check @VersionColumn).
+ */
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ReferralScope } from '../../auth/policy';
+import { queryReturning } from '../../db/query-returning';
+import type { ReferralStatus } from '../../domain/referral-workflow';
+
+export interface ReferralRecord {
+  id: string;
+  personId: string;
+  fromDistrictId: string;
+  toJobCentreId: string;
+  targetGroup: string;
+  supportBarrier: string;
+  note: string | null;
+  consentId: string | null;
+  status: ReferralStatus;
+  statusBeforeInterruption: ReferralStatus | null;
+  coachId: string | null;
+  firstAppointmentAt: Date;
+  firstVisitAt: Date | null;
+  planDeadline: string | null;
+  deadlineMissedAt: Date | null;
+  rejectionReason: string | null;
+  withdrawalReason: string | null;
+  returnReason: string | null;
+  returnNote: string | null;
+  returnedAt: Date | null;
+  returnAcknowledgedAt: Date | null;
+  closureReason: string | null;
+  closureEmploymentType: string | null;
+  closureNote: string | null;
+  closedAt: Date | null;
+  createdBy: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Column name of each record field (snake_case). */
+const COLUMN: Record<keyof ReferralRecord, string> = {
+  id: 'id',
+  personId: 'person_id',
+  fromDistrictId: 'from_district_id',
+  toJobCentreId: 'to_job_centre_id',
+  targetGroup: 'target_group',
+  supportBarrier: 'support_barrier',
+  note: 'note',
+  consentId: 'consent_id',
+  status: 'status',
+  statusBeforeInterruption: 'status_before_interruption',
+  coachId: 'coach_id',
+  firstAppointmentAt: 'first_appointment_at',
+  firstVisitAt: 'first_visit_at',
+  planDeadline: 'plan_deadline',
+  deadlineMissedAt: 'deadline_missed_at',
+  rejectionReason: 'rejection_reason',
+  withdrawalReason: 'withdrawal_reason',
+  returnReason: 'return_reason',
+  returnNote: 'return_note',
+  returnedAt: 'returned_at',
+  returnAcknowledgedAt: 'return_acknowledged_at',
+  closureReason: 'closure_reason',
+  closureEmploymentType: 'closure_employment_type',
+  closureNote: 'closure_note',
+  closedAt: 'closed_at',
+  createdBy: 'created_by',
+  version: 'version',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+const FIELDS = Object.keys(COLUMN) as (keyof ReferralRecord)[];
+const SELECT = FIELDS.map((f) => `r.${COLUMN[f]} AS "${f}"`).join(', ');
+
+type Db = DataSource | EntityManager;
+
+export function scopeCondition(scope: ReferralScope, params: unknown[]): string {
+  if (scope.kind === 'all') return 'true';
+  if (scope.kind === 'none') return 'false';
+  params.push(scope.organisationId);
+  return `(r.from_district_id = $${params.length} OR r.to_job_centre_id = $${params.length})`;
+}
+
+export async function findReferrals(
+  db: Db,
+  ids: readonly string[],
+  scope: ReferralScope,
+): Promise<ReferralRecord[]> {
+  const params: unknown[] = [ids];
+  const cond = scopeCondition(scope, params);
+  return db.query<ReferralRecord[]>(
+    `SELECT ${SELECT} FROM referral r WHERE r.id = ANY($1::uuid[]) AND ${cond}`,
+    params,
+  );
+}
+
+/** Every referral of these persons, newest first (no scope: callers apply the policy). */
+export async function referralsOfPersons(
+  db: Db,
+  personIds: readonly string[],
+): Promise<ReferralRecord[]> {
+  return db.query<ReferralRecord[]>(
+    `SELECT ${SELECT} FROM referral r WHERE r.person_id = ANY($1::uuid[]) ORDER BY r.created_at DESC, r.id DESC`,
+    [personIds],
+  );
+}
+
+export async function findReferral(db: Db, id: string): Promise<ReferralRecord | null> {
+  const rows = await db.query<ReferralRecord[]>(
+    `SELECT ${SELECT} FROM referral r WHERE r.id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function insertReferral(
+  db: Db,
+  r: Omit<ReferralRecord, 'version' | 'createdAt' | 'updatedAt'>,
+): Promise<ReferralRecord> {
+  const fields = FIELDS.filter((f) => f !== 'version' && f !== 'createdAt' && f !== 'updatedAt');
+  const rows = await db.query<ReferralRecord[]>(
+    `INSERT INTO referral AS r (${fields.map((f) => COLUMN[f]).join(', ')})
+     VALUES (${fields.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${SELECT}`,
+    fields.map((f) => r[f]),
+  );
+  return rows[0];
+}
+
+/** Compare-and-set: applies `changes` only if the version is still `expectedVersion`. */
+export async function updateReferral(
+  db: Db,
+  id: string,
+  expectedVersion: number,
+  changes: Partial<ReferralRecord>,
+): Promise<ReferralRecord | null> {
+  const entries = Object.entries(changes) as [keyof ReferralRecord, unknown][];
+  const sets = entries.map(([f], i) => `${COLUMN[f]} = $${i + 3}`);
+  const rows = await queryReturning<ReferralRecord>(
+    db,
+    `UPDATE referral AS r SET ${[...sets, 'version = r.version + 1', 'updated_at = now()'].join(', ')}
+      WHERE r.id = $1 AND r.version = $2 RETURNING ${SELECT}`,
+    [id, expectedVersion, ...entries.map(([, v]) => v)],
+  );
+  return rows[0] ?? null;
+}
+
+export interface ReferralListFilter {
+  status?: ReferralStatus[] | null;
+  districtId?: string | null;
+  jobCentreId?: string | null;
+  personId?: string | null;
+}
+
+/** A page of referrals, newest first, keyset on (created_at, id). */
+export async function listReferrals(
+  db: Db,
+  scope: ReferralScope,
+  filter: ReferralListFilter,
+  first: number,
+  after: { createdAt: string; id: string } | null,
+): Promise<{ rows: ReferralRecord[]; hasNextPage: boolean; count: () => Promise<number> }> {
+  const params: unknown[] = [];
+  const where = [scopeCondition(scope, params)];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (filter.status?.length) where.push(`r.status = ANY(${p(filter.status)}::text[])`);
+  if (filter.districtId) where.push(`r.from_district_id = ${p(filter.districtId)}`);
+  if (filter.jobCentreId) where.push(`r.to_job_centre_id = ${p(filter.jobCentreId)}`);
+  if (filter.personId) where.push(`r.person_id = ${p(filter.personId)}::uuid`);
+  const countWhere = where.join(' AND ');
+  const countParams = [...params];
+  if (after)
+    where.push(`(r.created_at, r.id) < (${p(after.createdAt)}::timestamptz, ${p(after.id)}::uuid)`);
+  const rows = await db.query<ReferralRecord[]>(
+    `SELECT ${SELECT} FROM referral r WHERE ${where.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT ${p(first + 1)}`,
+    params,
+  );
+  return {
+    rows: rows.slice(0, first),
+    hasNextPage: rows.length > first,
+    count: async () => {
+      const [c] = await db.query<{ n: string }[]>(
+        `SELECT count(*) AS n FROM referral r WHERE ${countWhere}`,
+        countParams,
+      );
+      return Number(c.n);
+    },
+  };
+}
+
+// --- plans, deviations, interruptions -------------------------------------------------
+
+export interface PlanActivity {
+  interventionType: string;
+  provider: string;
+  startDate: string;
+  endDate: string;
+  hoursPerWeek: number;
+}
+
+export interface JobPlanRecord {
+  id: string;
+  referralId: string;
+  kind: 'INITIAL' | 'EXTENDED';
+  goal: string;
+  status: 'SUBMITTED' | 'APPROVED' | 'REJECTED';
+  activities: PlanActivity[];
+  validFrom: string;
+  validUntil: string;
+  submittedAt: Date;
+  submittedBy: string;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  decisionComment: string | null;
+}
+
+const PLAN_SELECT = `id, referral_id AS "referralId", kind, goal, status, activities, valid_from AS "validFrom",
+  valid_until AS "validUntil", submitted_at AS "submittedAt", submitted_by AS "submittedBy",
+  decided_at AS "decidedAt", decided_by AS "decidedBy", decision_comment AS "decisionComment"`;
+
+export async function plansOf(db: Db, referralIds: readonly string[]): Promise<JobPlanRecord[]> {
+  return db.query<JobPlanRecord[]>(
+    `SELECT ${PLAN_SELECT} FROM job_plan WHERE referral_id = ANY($1::uuid[]) ORDER BY submitted_at, id`,
+    [referralIds],
+  );
+}
+
+export async function findPlan(db: Db, id: string): Promise<JobPlanRecord | null> {
+  const rows = await db.query<JobPlanRecord[]>(
+    `SELECT ${PLAN_SELECT} FROM job_plan WHERE id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function insertPlan(
+  db: Db,
+  p: Omit<JobPlanRecord, 'submittedAt' | 'decidedAt' | 'decidedBy' | 'decisionComment'>,
+): Promise<JobPlanRecord> {
+  const rows = await db.query<JobPlanRecord[]>(
+    `INSERT INTO job_plan (id, referral_id, kind, goal, status, activities, valid_from, valid_until, submitted_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${PLAN_SELECT}`,
+    [
+      p.id,
+      p.referralId,
+      p.kind,
+      p.goal,
+      p.status,
+      JSON.stringify(p.activities),
+      p.validFrom,
+      p.validUntil,
+      p.submittedBy,
+    ],
+  );
+  return rows[0];
+}
+
+export async function decidePlan(
+  db: Db,
+  id: string,
+  status: 'APPROVED' | 'REJECTED',
+  by: string,
+  comment: string | null,
+): Promise<JobPlanRecord | null> {
+  const rows = await queryReturning<JobPlanRecord>(
+    db,
+    `UPDATE job_plan SET status = $2, decided_at = now(), decided_by = $3, decision_comment = $4
+      WHERE id = $1 AND status = 'SUBMITTED' RETURNING ${PLAN_SELECT}`,
+    [id, status, by, comment],
+  );
+  return rows[0] ?? null;
+}
+
+export interface DeviationRecord {
+  id: string;
+  referralId: string;
+  kind: string;
+  date: string;
+  note: string | null;
+  reportedAt: Date;
+  reportedBy: string;
+}
+
+const DEVIATION_SELECT = `id, referral_id AS "referralId", kind, date, note, reported_at AS "reportedAt", reported_by AS "reportedBy"`;
+
+export async function deviationsOf(
+  db: Db,
+  referralIds: readonly string[],
+): Promise<DeviationRecord[]> {
+  return db.query<DeviationRecord[]>(
+    `SELECT ${DEVIATION_SELECT} FROM deviation WHERE referral_id = ANY($1::uuid[]) ORDER BY date, id`,
+    [referralIds],
+  );
+}
+
+export async function findDeviation(db: Db, id: string): Promise<DeviationRecord | null> {
+  const rows = await db.query<DeviationRecord[]>(
+    `SELECT ${DEVIATION_SELECT} FROM deviation WHERE id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function insertDeviation(
+  db: Db,
+  d: Omit<DeviationRecord, 'reportedAt'>,
+): Promise<DeviationRecord> {
+  const rows = await db.query<DeviationRecord[]>(
+    `INSERT INTO deviation (id, referral_id, kind, date, note, reported_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${DEVIATION_SELECT}`,
+    [d.id, d.referralId, d.kind, d.date, d.note, d.reportedBy],
+  );
+  return rows[0];
+}
+
+export interface InterruptionRecord {
+  id: string;
+  referralId: string;
+  reason: string;
+  fromDate: string;
+  resumedAt: string | null;
+}
+
+export async function interruptionsOf(
+  db: Db,
+  referralIds: readonly string[],
+): Promise<InterruptionRecord[]> {
+  return db.query<InterruptionRecord[]>(
+    `SELECT id, referral_id AS "referralId", reason, from_date AS "fromDate", resumed_at AS "resumedAt"
+       FROM referral_interruption WHERE referral_id = ANY($1::uuid[]) ORDER BY from_date, id`,
+    [referralIds],
+  );
+}
+
+/** Keeps the job centre's REFERRAL link to the person in step with its open referrals. */
+export async function syncReferralLink(
+  db: Db,
+  personId: string,
+  jobCentreId: string,
+  targetGroup: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO person_link (person_id, organisation_id, relation, target_group, active, since)
+     VALUES ($1, $2, 'REFERRAL', $3,
+             EXISTS (SELECT 1 FROM referral WHERE person_id = $1 AND to_job_centre_id = $2
+                      AND status NOT IN ('REJECTED', 'WITHDRAWN', 'RETURNED', 'CLOSED')),
+             current_date)
+     ON CONFLICT (person_id, organisation_id, relation)
+     DO UPDATE SET active = EXCLUDED.active, target_group = EXCLUDED.target_group`,
+    [personId, jobCentreId, targetGroup],
+  );
+}
