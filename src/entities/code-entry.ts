@@ -3,10 +3,10 @@ import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 /** One code of a versioned code list (support barriers, intervention types, …). */
 @Entity({ name: 'code_entry' })
 export class CodeEntryRow {
-  @PrimaryColumn('text')
+  @PrimaryColumn('text', { primaryKeyConstraintName: 'code_entry_pkey' })
   list: string;
 
-  @PrimaryColumn('text')
+  @PrimaryColumn('text', { primaryKeyConstraintName: 'code_entry_pkey' })
   code: string;
 
   @Column('text')

@@ -1,8 +1,55 @@
+import { AccessLogRow } from './access-log';
 import { CodeEntryRow } from './code-entry';
+import { ConsentRow } from './consent';
+import { DeviationRow } from './deviation';
+import { EventRow } from './event';
+import { EventSequenceRow } from './event-sequence';
+import { IdempotencyKeyRow } from './idempotency-key';
+import { JobPlanRow, type StoredPlanActivity } from './job-plan';
 import { OrganisationRow } from './organisation';
+import { PersonRow } from './person';
+import { PersonLinkRow } from './person-link';
 import { ReferenceDataVersionRow } from './reference-data-version';
+import { ReferralRow } from './referral';
+import { ReferralInterruptionRow } from './referral-interruption';
 
-/** Every entity of the hub's own store; the DataSource registers exactly these. */
-export const entities = [OrganisationRow, CodeEntryRow, ReferenceDataVersionRow];
+/**
+ * Every entity of the hub's own store (every table the migrations create in the public
+ * schema); the DataSource registers exactly these. The agencies' embedded stand-ins
+ * (schemas socialtjanst, jobbtorg, sfi, arbetsformedlingen) are not the hub's store and
+ * have none. `npm run entities:check` fails when these and the migrations disagree.
+ */
+export const entities = [
+  OrganisationRow,
+  CodeEntryRow,
+  ReferenceDataVersionRow,
+  PersonRow,
+  PersonLinkRow,
+  ReferralRow,
+  JobPlanRow,
+  DeviationRow,
+  ReferralInterruptionRow,
+  EventRow,
+  EventSequenceRow,
+  IdempotencyKeyRow,
+  AccessLogRow,
+  ConsentRow,
+];
 
-export { CodeEntryRow, OrganisationRow, ReferenceDataVersionRow };
+export {
+  AccessLogRow,
+  CodeEntryRow,
+  ConsentRow,
+  DeviationRow,
+  EventRow,
+  EventSequenceRow,
+  IdempotencyKeyRow,
+  JobPlanRow,
+  OrganisationRow,
+  PersonLinkRow,
+  PersonRow,
+  ReferenceDataVersionRow,
+  ReferralInterruptionRow,
+  ReferralRow,
+  type StoredPlanActivity,
+};

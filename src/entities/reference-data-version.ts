@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** Which version (and checksum) of each reference file the database holds. */
 @Entity({ name: 'reference_data_version' })
 export class ReferenceDataVersionRow {
-  @PrimaryColumn('text')
+  @PrimaryColumn('text', { primaryKeyConstraintName: 'reference_data_version_pkey' })
   name: string;
 
   @Column('text')

@@ -1,0 +1,54 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * One line of the access log: who (sub, role, organisation) read or changed whose data,
+ * which field groups, for what purpose and on what basis, in which request. Append-only.
+ */
+@Entity({ name: 'access_log' })
+@Index('access_log_person_idx', ['personId', 'id'])
+@Index('access_log_actor_idx', ['actorSub', 'id'])
+export class AccessLogRow {
+  /** bigserial; int8 as a decimal string. Readers page on it (newest first). */
+  @PrimaryGeneratedColumn('increment', {
+    type: 'bigint',
+    primaryKeyConstraintName: 'access_log_pkey',
+  })
+  id: string;
+
+  @Column('timestamptz', { default: () => 'now()' })
+  at: Date;
+
+  @Column('text', { name: 'request_id' })
+  requestId: string;
+
+  @Column('text', { name: 'actor_sub' })
+  actorSub: string;
+
+  @Column('text', { name: 'actor_role' })
+  actorRole: string;
+
+  @Column('text', { name: 'actor_org' })
+  actorOrg: string;
+
+  @Column('uuid', { name: 'person_id' })
+  personId: string;
+
+  @Column('text')
+  action: string;
+
+  @Column('text')
+  operation: string;
+
+  @Column('text', { name: 'field_groups', array: true })
+  fieldGroups: string[];
+
+  @Column('text')
+  purpose: string;
+
+  /**
+   * The basis of each cross-authority read (a consent's id, or the statute). Empty for the
+   * organisation's own data.
+   */
+  @Column('text', { array: true, default: [] })
+  bases: string[];
+}
