@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
+import { isDataDirError } from '../src/db/data-dir-errors';
 import { createDataSource } from '../src/db/data-source';
 import { loadReferenceData } from '../src/reference/load-reference-data';
 import { bundledReferenceFiles } from '../src/reference/reference-files';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
+    // The embedded database in use (75) or unopenable (65): the same codes as the hub's.
+    process.exitCode = isDataDirError(err) ? err.exitCode : 1;
   });
 }

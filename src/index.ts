@@ -4,6 +4,7 @@
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './config';
+import { isDataDirError } from './db/data-dir-errors';
 import { createLogger } from './observability/logger';
 import { Hub } from './server';
 
@@ -43,9 +44,16 @@ async function main(): Promise<void> {
   try {
     await hub.start();
   } catch (err) {
-    logger.fatal({ err }, 'start failed');
+    if (isDataDirError(err)) {
+      // The embedded database's directory is in use (75) or will not open (65): a person
+      // reads this on the terminal, a supervisor sees the distinct exit code.
+      logger.fatal({ code: err.code, dataDir: err.dataDir }, 'start failed');
+      process.stderr.write(`samverkan-hub: ${err.message}\n`);
+    } else {
+      logger.fatal({ err }, 'start failed');
+    }
     await hub.stop().catch(() => undefined);
-    process.exit(1);
+    process.exit(isDataDirError(err) ? err.exitCode : 1);
   }
 }
 

@@ -10,10 +10,14 @@
  * 'YYYY-MM-DD') so the same code behaves identically on both databases.
  */
 import { EventEmitter } from 'node:events';
-import { PGlite, types, type PGliteOptions, type Results } from '@electric-sql/pglite';
+import { types, type PGlite, type Results } from '@electric-sql/pglite';
+import { openEmbeddedDatabase, type EmbeddedDatabase } from './open-embedded';
 
 export interface PGliteDriverOptions {
-  /** Directory for the database files; undefined keeps the database in memory. */
+  /**
+   * Directory for the database files, locked while the pool is open (a second pool or
+   * process on it is refused); undefined keeps the database in memory.
+   */
   dataDir?: string;
 }
 
@@ -109,12 +113,16 @@ export interface PGlitePoolLike extends EventEmitter {
  * Builds the object TypeORM expects as `options.driver` (it calls `new driver.Pool(opts)`).
  * Each Pool owns its own PGlite instance, so destroying and re-initialising a DataSource
  * opens the database again. `onOpen` exposes the instance (for LISTEN/NOTIFY and tests).
+ * Opening locks the data directory first: a directory in use or damaged fails the first
+ * `connect()` (and so `DataSource.initialize()`) with DataDirLockedError or
+ * DataDirUnusableError.
  */
 export function createPGliteDriver(
   options: PGliteDriverOptions,
   onOpen?: (db: PGlite) => void,
 ): { Pool: new (poolOptions?: { connectionTimeoutMillis?: number }) => PGlitePoolLike } {
   class PGlitePool extends EventEmitter implements PGlitePoolLike {
+    private readonly opened: Promise<EmbeddedDatabase>;
     private readonly db: Promise<PGlite>;
     private readonly lock = new SessionLock();
     private readonly timeoutMs: number;
@@ -122,9 +130,8 @@ export function createPGliteDriver(
     constructor(poolOptions: { connectionTimeoutMillis?: number } = {}) {
       super();
       this.timeoutMs = poolOptions.connectionTimeoutMillis ?? 0;
-      const pgliteOptions: PGliteOptions = { parsers: pgCompatibleParsers };
-      if (options.dataDir) pgliteOptions.dataDir = options.dataDir;
-      this.db = PGlite.create(pgliteOptions).then((db) => {
+      this.opened = openEmbeddedDatabase(options.dataDir, { parsers: pgCompatibleParsers });
+      this.db = this.opened.then(({ db }) => {
         onOpen?.(db);
         return db;
       });
@@ -159,8 +166,8 @@ export function createPGliteDriver(
     }
 
     end(callback?: (err?: Error | null) => void): void {
-      this.db
-        .then((db) => db.close())
+      this.opened
+        .then((opened) => opened.close())
         .then(
           () => callback?.(null),
           (err: Error) => callback?.(err),
