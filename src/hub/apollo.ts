@@ -1,0 +1,73 @@
+/**
+ * Apollo Server for GraphQL over HTTP, on the schema graphql-ws also serves. Its drain
+ * order on stop: WebSockets first (closed with 1001), then in-flight HTTP requests.
+ */
+import type http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { Disposable } from 'graphql-ws';
+import type { Config } from '../config';
+import type { Context } from '../context';
+import { formatError } from '../errors';
+import { observabilityPlugin } from '../observability/apollo-plugins';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import { accessLogPlugin } from '../security/access-log-plugin';
+import { queryLimitsPlugin } from '../security/query-limits-plugin';
+
+export interface ApolloDeps {
+  schema: GraphQLSchema;
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  httpServer: http.Server;
+  /** The graphql-ws server on the same http.Server, disposed first when draining. */
+  ws: Disposable;
+}
+
+export function createApollo({
+  schema,
+  config,
+  logger,
+  metrics,
+  httpServer,
+  ws,
+}: ApolloDeps): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    introspection: !config.isProduction,
+    // Batched HTTP requests stay off (Apollo's default): one operation per request.
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
+    formatError: (formatted, error) =>
+      formatError(logger, formatted, error, { hideSuggestions: config.isProduction }),
+    plugins: [
+      {
+        serverWillStart: () =>
+          Promise.resolve({
+            drainServer: async () => {
+              await ws.dispose();
+            },
+          }),
+      },
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: config.shutdownGraceMs,
+      }),
+      ApolloServerPluginLandingPageDisabled(),
+      // No cache hints are used (answers are never cacheable), and the default cache
+      // control plugin would wrap every field resolver to collect them.
+      ApolloServerPluginCacheControlDisabled(),
+      observabilityPlugin(logger, metrics),
+      queryLimitsPlugin(config.queryLimits),
+      accessLogPlugin(logger),
+    ],
+  });
+}

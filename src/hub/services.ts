@@ -1,0 +1,52 @@
+/**
+ * The long-lived services every operation shares, built once the store is ready. The event
+ * dispatcher is started by the hub (it is part of the start and stop order); this only wires.
+ */
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import type { Services } from '../context';
+import { createConnectors, type ConnectorHealth } from '../connectors';
+import type { Connectors } from '../connectors/types';
+import type { EventDispatcher } from '../events/dispatcher';
+import { registerConnectorMetrics, type Metrics } from '../observability/metrics';
+import { AccessLogReader } from '../services/access-log/access-log-reader';
+import { ConsentService } from '../services/consent/consent-service';
+import { PersonDirectory } from '../services/persons/person-directory';
+import { ReferenceService } from '../services/reference/reference-service';
+import { EventService } from '../services/referrals/event-service';
+import { ReferralService } from '../services/referrals/referral-service';
+
+export interface BuiltServices {
+  services: Services;
+  /** How each source is wired and its breaker state, for /readyz. */
+  connectorHealth: () => ConnectorHealth;
+}
+
+export async function buildServices(
+  ds: DataSource,
+  config: Config,
+  dispatcher: EventDispatcher,
+  metrics: Metrics,
+  /** Replaces the configured connectors (tests inject failing ones). */
+  replaceConnectors?: (ds: DataSource) => Connectors,
+): Promise<BuiltServices> {
+  const reference = await ReferenceService.fromDatabase(ds);
+  const personDirectory = new PersonDirectory(ds);
+  const sources = createConnectors(ds, config.connectors, (source, outcome, seconds) =>
+    observeCall(source, outcome, seconds),
+  );
+  const observeCall = registerConnectorMetrics(metrics, sources.health);
+  return {
+    services: {
+      reference,
+      personDirectory,
+      connectors: replaceConnectors ? replaceConnectors(ds) : sources.connectors,
+      dataSource: ds,
+      referralService: new ReferralService(ds, reference, personDirectory),
+      consentService: new ConsentService(ds, reference, personDirectory),
+      accessLog: new AccessLogReader(ds),
+      events: new EventService(ds, dispatcher, config.events.subscriberBufferLimit),
+    },
+    connectorHealth: sources.health,
+  };
+}
