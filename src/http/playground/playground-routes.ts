@@ -14,6 +14,7 @@ import express, { Router, type Request } from 'express';
 import { ruruHTML, type RuruServerConfig } from 'ruru/server';
 import { serveStatic } from 'ruru/static';
 import { makeToken } from '../../auth/dev-token';
+import { requireJsonBody } from '../json-errors';
 import { PLAYGROUND_EXAMPLES } from './examples';
 import { TOKEN_BAR_HTML, TOKEN_BAR_SCRIPT, TOKEN_BAR_STYLE } from './token-bar';
 
@@ -48,12 +49,17 @@ export function playgroundRoutes(options: {
 }): Router {
   const router = Router();
   if (!options.enabled) return router;
-  router.get('/graphql', (req, res, next) => {
-    if (!wantsHtml(req) || req.query.query !== undefined) return next();
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.setHeader('cache-control', 'no-store');
-    res.send(page(req, options.devTokens));
-  });
+  router
+    .route('/graphql')
+    .get((req, res, next) => {
+      if (!wantsHtml(req) || req.query.query !== undefined) return next();
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.setHeader('cache-control', 'no-store');
+      res.send(page(req, options.devTokens));
+    })
+    // OPTIONS goes on to Apollo, as in production: otherwise the router answers it itself
+    // with a text/plain "GET, HEAD" (this route's methods only, not POST).
+    .options((_req, _res, next) => next());
   router.use(STATIC_PATH, (req, res, next) => {
     // serveStatic trims the path it is given from req.url; express already trimmed the mount.
     req.url = `${STATIC_PATH}${req.url.replace(/^\//, '')}`;
@@ -61,7 +67,10 @@ export function playgroundRoutes(options: {
   });
   const secret = options.secret;
   if (options.devTokens && secret) {
-    router.post('/dev/token', express.json({ limit: '2kb' }), async (req, res) => {
+    // A body that is not JSON, too large or of another type is refused by json-errors.ts.
+    const jsonOnly = requireJsonBody();
+    const parseJson = express.json({ limit: '2kb' });
+    router.post('/dev/token', jsonOnly, parseJson, async (req, res) => {
       const body = (req.body ?? {}) as { role?: unknown; org?: unknown; sub?: unknown };
       try {
         const token = await makeToken(secret, {
