@@ -139,11 +139,13 @@ function answerFor(error: unknown): Answer {
 }
 
 /**
- * The media type of a GraphQL error answer, negotiated as Apollo negotiates its own (same
- * candidates, same spelling, `negotiator` underneath `req.accepts` as under Apollo): no
- * Accept header or `*\/*` gives application/json; a client that prefers
- * application/graphql-response+json gets it. Apollo answers an error in application/json
- * when the client accepts neither, and so do we.
+ * The media type of a GraphQL error answer, negotiated as Apollo negotiates its own: the
+ * same two types in the same spelling (parameters count in the match), with `negotiator`
+ * underneath `req.accepts` as under Apollo. No Accept header or `*\/*` gives
+ * application/json; a client that prefers application/graphql-response+json gets it.
+ * Apollo answers an error in application/json when the client accepts neither (and its
+ * third candidate, the subscription-callback variant, only a callback client asks for), so
+ * do we.
  */
 function graphqlMediaType(req: Request): string {
   return req.accepts([APPLICATION_JSON, GRAPHQL_RESPONSE_JSON]) === GRAPHQL_RESPONSE_JSON
