@@ -11,6 +11,8 @@ import type { LastKnownOptions } from './connectors/last-known-status';
 import { SOURCE_NAMES, type SourceName } from './connectors/types';
 
 const DEV_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
+/** What `npm run gateway` sends outside production when no secret is configured. */
+export const DEV_GATEWAY_SECRET = 'dev-only-gateway-secret-do-not-use-in-production';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -57,6 +59,10 @@ const schema = z.object({
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   DEMO_PERSONS: int(0, 1_000_000).default(2000),
   PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
+  FEDERATION_GATEWAY_SECRET: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters' })
+    .optional(),
 });
 
 type Env = z.infer<typeof schema>;
@@ -199,6 +205,11 @@ export interface Config {
   };
   /** How often the job-guarantee checker looks for missed plan deadlines. */
   jobGuaranteeCheckIntervalS: number;
+  /**
+   * Federation: `_entities` and `_service` answer only a caller presenting this secret (the
+   * gateway). Undefined in production when FEDERATION_GATEWAY_SECRET is unset: federation off.
+   */
+  federation: { gatewaySecret: string | undefined; usingDevSecret: boolean };
   /** Per-operation limits, over HTTP and WebSocket alike. */
   queryLimits: {
     maxDepth: number;
@@ -277,6 +288,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       subscriberBufferLimit: e.SUBSCRIBER_BUFFER_LIMIT,
     },
     jobGuaranteeCheckIntervalS: e.JOB_GUARANTEE_CHECK_INTERVAL_S,
+    // Outside production a development secret keeps `npm start` + `npm run gateway` working
+    // out of the box; in production nothing answers `_entities` until a secret is set.
+    federation: {
+      gatewaySecret: e.FEDERATION_GATEWAY_SECRET ?? (isProduction ? undefined : DEV_GATEWAY_SECRET),
+      usingDevSecret: !e.FEDERATION_GATEWAY_SECRET && !isProduction,
+    },
     connectors,
     queryLimits: {
       maxDepth: e.QUERY_MAX_DEPTH,

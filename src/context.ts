@@ -18,6 +18,7 @@ import { PersonService } from './services/persons/person-service';
 import type { ReferenceService } from './services/reference/reference-service';
 import { SourceReader } from './services/persons/source-reader';
 import { FieldAccess } from './services/persons/field-access';
+import type { GatewayTrust } from './services/federation/gateway-trust';
 
 /** Long-lived services, built once at start and shared by all operations. */
 export interface Services {
@@ -29,12 +30,19 @@ export interface Services {
   consentService: ConsentService;
   events: EventService;
   accessLog: AccessLogReader;
+  /** Recognises the federation gateway by its shared secret. */
+  gatewayTrust: GatewayTrust;
 }
 
 export interface Context {
   requestId: string;
   viewer: Viewer;
   services: Services;
+  /**
+   * True when the caller proved it is the federation gateway (`x-gateway-secret`): only
+   * then do `_entities` and `_service` answer. Says nothing about the end user.
+   */
+  gateway: boolean;
   /** Child logger carrying the request id. */
   logger: Logger;
   /** Persons for this viewer, batched per request. */
@@ -74,6 +82,7 @@ export function createContext(
   requestId: string,
   logger: Logger,
   purpose: string = DEFAULT_PURPOSE,
+  gateway = false,
 ): Context {
   const log = logger.child({ requestId });
   const requestedBy =
@@ -96,6 +105,7 @@ export function createContext(
     requestId,
     viewer,
     services,
+    gateway,
     logger: log,
     ...readers(),
     referralService: services.referralService.forRequest(requestId, purpose),

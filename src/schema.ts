@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type PubSub } from 'type-graphql';
 import { resolvers } from './resolvers';
+import { buildSubgraph, printSubgraph } from './resolvers/federation/subgraph-schema';
 import { guardRootFields } from './resolvers/middleware/policy-guard';
 
 /**
@@ -21,6 +22,11 @@ const noTopics: PubSub = {
   },
 };
 
+/**
+ * The schema the hub serves: the type-graphql classes as a Federation 2 subgraph (so a
+ * gateway can compose it, and `_entities`/`_service` answer the gateway only), with the
+ * policy in front of every root field.
+ */
 export function buildHubSchema(): GraphQLSchema {
   const schema = buildSchemaSync({
     resolvers,
@@ -28,10 +34,15 @@ export function buildHubSchema(): GraphQLSchema {
     // Input is validated by the services with errors that name the field (BAD_USER_INPUT).
     validate: false,
   });
-  return guardRootFields(schema);
+  return guardRootFields(buildSubgraph(schema));
 }
 
 /** The SDL as committed: sorted, so the file changes only when the schema does. */
 export function printHubSchema(schema: GraphQLSchema = buildHubSchema()): string {
   return printSchema(lexicographicSortSchema(schema)) + '\n';
+}
+
+/** The subgraph SDL as committed in subgraph.graphql, and as `_service { sdl }` returns it. */
+export function printHubSubgraph(schema: GraphQLSchema = buildHubSchema()): string {
+  return printSubgraph(schema);
 }

@@ -25,11 +25,14 @@ import type { Viewer } from './auth/viewer';
 import { createContext, purposeFrom, type Context, type Services } from './context';
 import { ACCESS_LOG_UNAVAILABLE, flushReads } from './services/access-log/access-log';
 import { formatError } from './errors';
+import { GATEWAY_SECRET_HEADER } from './services/federation/gateway-trust';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 
 type ConnectionState = {
   viewer?: Viewer;
+  /** The federation gateway proved itself in connection_init (or on the upgrade request). */
+  gateway?: boolean;
   connectionId?: string;
 };
 
@@ -68,6 +71,9 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
           // GraphiQL-style clients send their headers as connectionParams: accept either case.
           const params = ctx.connectionParams ?? {};
           ctx.extra.viewer = await deps.authenticate(params.authorization ?? params.Authorization);
+          ctx.extra.gateway = deps.services.gatewayTrust.isGateway(
+            params[GATEWAY_SECRET_HEADER] ?? ctx.extra.request.headers[GATEWAY_SECRET_HEADER],
+          );
           return true;
         } catch {
           deps.logger.info(
@@ -84,6 +90,7 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
           `${ctx.extra.connectionId ?? 'ws'}:${id}`,
           deps.logger,
           purposeFrom(ctx.connectionParams?.purpose),
+          ctx.extra.gateway === true,
         ),
       // Parse and validate here rather than in graphql-ws: its default turns a syntax error
       // into a 4500 close with the message as reason; this way it is an error message

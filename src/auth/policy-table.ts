@@ -167,7 +167,11 @@ const REFERRAL_READERS = [
 const DISTRICT = [Role.DISTRICT_CASEWORKER] as const;
 const JOB_CENTRE = [Role.JOB_CENTRE_COACH] as const;
 
-export type OperationRule = 'public' | readonly Role[];
+/**
+ * `public`: anyone; `gateway`: only the federation gateway, proved by its shared secret,
+ * whoever the end user is (what it then reads has its own rules); otherwise these roles.
+ */
+export type OperationRule = 'public' | 'gateway' | readonly Role[];
 
 /** Every root field of the schema: who may call it. Not listed = nobody. */
 export const OPERATION_ROLES: Record<string, OperationRule> = {
@@ -177,6 +181,11 @@ export const OPERATION_ROLES: Record<string, OperationRule> = {
   'Query.organisation': 'public',
   'Query.codeList': 'public',
   'Query.codeListNames': 'public',
+  // Federation: answered only to the gateway; each entity then applies the rule of the root
+  // field it mirrors (Query.person, Query.referral, Query.organisation) and the same scope
+  // and field rules to the end user's token.
+  'Query._service': 'gateway',
+  'Query._entities': 'gateway',
   // Persons.
   'Query.person': PERSON_READERS,
   'Query.personByPersonnummer': PERSON_READERS,

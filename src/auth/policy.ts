@@ -144,10 +144,22 @@ export function roleFitsOrganisation(role: Role, kind: OrganisationKindName): bo
   return ROLE_ORGANISATION_KINDS[role].includes(kind);
 }
 
+/** Who is calling, apart from the end user's token. */
+export interface Caller {
+  /** The federation gateway proved itself with its shared secret. */
+  gateway: boolean;
+}
+
 /** May this viewer call this root operation at all? (Row and field rules come after.) */
-export function mayCallRootField(viewer: Viewer, parentType: string, fieldName: string): Decision {
+export function mayCallRootField(
+  viewer: Viewer,
+  parentType: string,
+  fieldName: string,
+  caller: Caller = { gateway: false },
+): Decision {
   const rule = OPERATION_ROLES[`${parentType}.${fieldName}`];
   if (rule === 'public') return ALLOW;
+  if (rule === 'gateway') return caller.gateway ? ALLOW : { allowed: false, reason: 'FORBIDDEN' };
   if (viewer.kind !== 'authenticated') return { allowed: false, reason: 'UNAUTHENTICATED' };
   // Not in the table: closed to everyone until someone decides who may call it.
   if (!rule || !rule.includes(viewer.role)) return { allowed: false, reason: 'FORBIDDEN' };

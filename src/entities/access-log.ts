@@ -1,10 +1,14 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** By which path a read reached the data: the hub's root fields, or federation entities. */
+export type AccessPath = 'root' | 'entities';
 
 /**
  * One line of the access log: who (sub, role, organisation) read or changed whose data,
  * which field groups, for what purpose and on what basis, in which request. Append-only.
  */
 @Entity({ name: 'access_log' })
+@Check('access_log_via_check', `via IN ('root', 'entities')`)
 @Index('access_log_person_idx', ['personId', 'id'])
 @Index('access_log_actor_idx', ['actorSub', 'id'])
 export class AccessLogRow {
@@ -51,4 +55,8 @@ export class AccessLogRow {
    */
   @Column('text', { array: true, default: [] })
   bases: string[];
+
+  /** `root`, or `entities` for a read a federation gateway made through `_entities`. */
+  @Column('text', { default: 'root' })
+  via: AccessPath;
 }

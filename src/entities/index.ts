@@ -1,4 +1,4 @@
-import { AccessLogRow } from './access-log';
+import { AccessLogRow, type AccessPath } from './access-log';
 import { CodeEntryRow } from './code-entry';
 import { ConsentRow } from './consent';
 import { DeviationRow } from './deviation';
@@ -38,6 +38,7 @@ export const entities = [
 
 export {
   AccessLogRow,
+  type AccessPath,
   CodeEntryRow,
   ConsentRow,
   DeviationRow,

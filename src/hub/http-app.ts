@@ -16,6 +16,7 @@ import { playgroundRoutes } from '../http/playground/playground-routes';
 import { requestIdFrom } from '../http/request-id';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import { GATEWAY_SECRET_HEADER } from '../services/federation/gateway-trust';
 
 const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
 
@@ -84,6 +85,7 @@ export function mountRoutes(app: express.Express, deps: HttpAppDeps): void {
           String(res.locals.requestId),
           logger,
           purposeFrom(req.headers['x-purpose']),
+          services.gatewayTrust.isGateway(req.headers[GATEWAY_SECRET_HEADER]),
         );
       },
     }),

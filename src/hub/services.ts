@@ -13,6 +13,7 @@ import { AccessLogReader } from '../services/access-log/access-log-reader';
 import { ConsentService } from '../services/consent/consent-service';
 import { PersonDirectory } from '../services/persons/person-directory';
 import { ReferenceService } from '../services/reference/reference-service';
+import { gatewayTrust } from '../services/federation/gateway-trust';
 import { EventService } from '../services/referrals/event-service';
 import { ReferralService } from '../services/referrals/referral-service';
 
@@ -46,6 +47,7 @@ export async function buildServices(
       consentService: new ConsentService(ds, reference, personDirectory),
       accessLog: new AccessLogReader(ds),
       events: new EventService(ds, dispatcher, config.events.subscriberBufferLimit),
+      gatewayTrust: gatewayTrust(config.federation.gatewaySecret),
     },
     connectorHealth: sources.health,
   };

@@ -4,6 +4,7 @@ import { ReferralWorkflowAndEvents1795507200000 } from './1795507200000-referral
 import { AccessLog1795593600000 } from './1795593600000-access-log';
 import { Consent1795680000000 } from './1795680000000-consent';
 import { AccessLogBases1795766400000 } from './1795766400000-access-log-bases';
+import { AccessLogVia1795852800000 } from './1795852800000-access-log-via';
 
 /** Migrations in order. Listed explicitly so the same list works from src/ and dist/. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   AccessLog1795593600000,
   Consent1795680000000,
   AccessLogBases1795766400000,
+  AccessLogVia1795852800000,
 ];

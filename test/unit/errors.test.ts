@@ -95,7 +95,9 @@ describe('HubError subclasses carry the literal codes of API.md', () => {
   });
 
   it('UnauthenticatedError asks for HTTP 401 with a Bearer challenge', () => {
-    const http = new UnauthenticatedError().extensions.http as {
+    // Through unknown: graphql-yoga (in the gateway) declares its own shape for
+    // `extensions.http` in graphql's types; Apollo, which the hub runs on, takes a Map.
+    const http = new UnauthenticatedError().extensions.http as unknown as {
       status: number;
       headers: Map<string, string>;
     };

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { UnauthenticatedError } from '../../errors';
-import type { AccessLogRow } from '../../services/access-log/access-log';
+import type { AccessLogRow } from '../../entities';
 import { encodeAccessLogCursor } from '../../services/access-log/access-log-reader';
 import { toConnection, type ConnectionValue } from '../common/connection';
 import { AccessLogConnection } from './access-log';

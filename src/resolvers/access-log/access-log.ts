@@ -1,5 +1,21 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import type { AccessPath as StoredAccessPath } from '../../entities';
 import { PageInfo } from '../common/relay';
+
+/** GraphQL names for the stored paths ('root', 'entities'). */
+export const AccessPath: Record<'ROOT' | 'ENTITIES', StoredAccessPath> = {
+  ROOT: 'root',
+  ENTITIES: 'entities',
+};
+
+registerEnumType(AccessPath, {
+  name: 'AccessPath',
+  description: 'By which path a read reached the data',
+  valuesConfig: {
+    ROOT: { description: 'The hub’s own root fields and subscriptions' },
+    ENTITIES: { description: 'A federation gateway resolving entity references (`_entities`)' },
+  },
+});
 
 @ObjectType({ description: 'One access to a person’s data: who, whose, what, why, when' })
 export class AccessLogEntry {
@@ -47,6 +63,9 @@ export class AccessLogEntry {
       'Stated purpose (x-purpose header / connectionParams.purpose; default case-handling)',
   })
   purpose: string;
+
+  @Field(() => AccessPath)
+  via: StoredAccessPath;
 }
 
 @ObjectType()

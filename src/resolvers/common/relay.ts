@@ -1,5 +1,6 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 
+@Directive('@shareable')
 @ObjectType({ description: 'Relay pagination state' })
 export class PageInfo {
   @Field()

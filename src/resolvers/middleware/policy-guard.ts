@@ -1,15 +1,25 @@
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
-import { mayCallRootField } from '../../auth/policy';
+import { mayCallRootField, type Caller } from '../../auth/policy';
+import { OPERATION_ROLES } from '../../auth/policy-table';
 import type { Viewer } from '../../auth/viewer';
 import type { Context } from '../../context';
 import { ForbiddenError, UnauthenticatedError } from '../../errors';
 
 /** Throws UNAUTHENTICATED or FORBIDDEN unless the policy table lets the viewer call the field. */
-export function assertMayCall(viewer: Viewer, parentType: string, fieldName: string): void {
-  const decision = mayCallRootField(viewer, parentType, fieldName);
-  if (!decision.allowed) {
-    throw decision.reason === 'UNAUTHENTICATED' ? new UnauthenticatedError() : new ForbiddenError();
-  }
+export function assertMayCall(
+  viewer: Viewer,
+  parentType: string,
+  fieldName: string,
+  caller?: Caller,
+): void {
+  const decision = mayCallRootField(viewer, parentType, fieldName, caller);
+  if (decision.allowed) return;
+  if (decision.reason === 'UNAUTHENTICATED') throw new UnauthenticatedError();
+  if (OPERATION_ROLES[`${parentType}.${fieldName}`] === 'gateway')
+    throw new ForbiddenError(`${fieldName} answers only the federation gateway`, {
+      requires: 'gateway-credential',
+    });
+  throw new ForbiddenError();
 }
 
 /**
@@ -30,7 +40,7 @@ export function guardRootFields(schema: GraphQLSchema): GraphQLSchema {
     for (const field of Object.values(type.getFields())) {
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (root, args, context: Context, info) => {
-        assertMayCall(context.viewer, type.name, field.name);
+        assertMayCall(context.viewer, type.name, field.name, context);
         return resolve(root, args, context, info);
       };
     }

@@ -1,6 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { PageInfo } from '../common/relay';
 
+@Directive('@key(fields: "id")')
 @ObjectType({
   description:
     'A person known to the hub. Each source field comes from one agency; a field is null when that agency has no record (or, with a SOURCE_UNAVAILABLE error, when it could not be reached).',

@@ -1,5 +1,6 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 
+@Directive('@shareable')
 @ObjectType({
   description:
     'A value from a versioned code list (e.g. försörjningshinder, insatstyp). Code lists change over time, so they are data, not GraphQL enums.',

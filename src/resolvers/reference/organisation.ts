@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { ORGANISATION_KINDS } from '../../reference/reference-files';
 
 export const OrganisationKind = Object.fromEntries(ORGANISATION_KINDS.map((k) => [k, k])) as {
@@ -27,6 +27,8 @@ registerEnumType(OrganisationKind, {
   },
 });
 
+@Directive('@key(fields: "id")')
+@Directive('@shareable')
 @ObjectType({ description: 'An organisation from the versioned reference data' })
 export class Organisation {
   @Field(() => ID, { description: 'Stable id, e.g. `skarholmen` or `jobbtorg-sydvast`' })

@@ -1,14 +1,5 @@
 import { GraphQLLocalDate } from 'graphql-scalars';
-import {
-  Field,
-  Float,
-  ID,
-  InputType,
-  Int,
-  ObjectType,
-  registerEnumType,
-  UseMiddleware,
-} from 'type-graphql';
+import { Directive, Field, Float, ID, InputType, Int, ObjectType, UseMiddleware, registerEnumType } from 'type-graphql';
 import { partyFreeText } from '../middleware/free-text';
 import { REFERRAL_STATUSES } from '../../domain/referral-workflow';
 import { REFERRAL_EVENT_TYPES } from '../../events/event-types';
@@ -165,6 +156,7 @@ export class Closure {
   closedAt: Date;
 }
 
+@Directive('@key(fields: "id")')
 @ObjectType({ description: 'Remiss: the district refers a person to a job centre' })
 export class Referral {
   @Field(() => ID)

@@ -5,7 +5,8 @@
  */
 import type { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../errors';
-import { readAccessLog, type AccessLogRow } from './access-log';
+import type { AccessLogRow } from '../../entities';
+import { readAccessLog } from './access-log';
 
 export const ACCESS_LOG_DEFAULT_PAGE = 50;
 export const ACCESS_LOG_MAX_PAGE = 500;

@@ -9,6 +9,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PersonFieldGroup } from '../../auth/policy-table';
 import type { AuthenticatedViewer, Viewer } from '../../auth/viewer';
+import type { AccessLogRow, AccessPath } from '../../entities';
 
 /** What was read or changed: a person field group of the policy table, or a referral. */
 export type FieldGroup = PersonFieldGroup | 'referral';
@@ -20,12 +21,19 @@ export interface AccessEntry {
   fieldGroups: FieldGroup[];
   /** `group=basis` for reads across authorities, e.g. `sfi=consent:<id>`. */
   bases?: string[];
+  /** By which path the read came; `root` when not given. */
+  via?: AccessPath;
 }
 
 /** Collects what one operation reads, per person, merging field groups. */
 export class AccessRecorder {
   private readonly reads = new Map<string, Set<FieldGroup>>();
   private readonly bases = new Map<string, Set<string>>();
+  /**
+   * `entities` once the operation is a federation gateway's `_entities`: everything it reads
+   * then came by that path.
+   */
+  via: AccessPath = 'root';
 
   constructor(
     readonly viewer: Viewer,
@@ -56,6 +64,7 @@ export class AccessRecorder {
       operation,
       fieldGroups: [...groups].sort(),
       bases: [...(this.bases.get(personId) ?? [])].sort(),
+      via: this.via,
     }));
     this.reads.clear();
     this.bases.clear();
@@ -72,9 +81,9 @@ export async function writeAccessLog(
 ): Promise<void> {
   if (entries.length === 0) return;
   await db.query(
-    `INSERT INTO access_log (request_id, actor_sub, actor_role, actor_org, person_id, action, operation, field_groups, purpose, bases)
-     SELECT $1, $2, $3, $4, p, a, o, string_to_array(g, ','), $5, coalesce(string_to_array(b, E'\\n'), '{}')
-       FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[]) AS x(p, a, o, g, b)`,
+    `INSERT INTO access_log (request_id, actor_sub, actor_role, actor_org, person_id, action, operation, field_groups, purpose, bases, via)
+     SELECT $1, $2, $3, $4, p, a, o, string_to_array(g, ','), $5, coalesce(string_to_array(b, E'\\n'), '{}'), v
+       FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS x(p, a, o, g, b, v)`,
     [
       requestId,
       viewer.sub,
@@ -87,23 +96,9 @@ export async function writeAccessLog(
       entries.map((e) => e.fieldGroups.join(',')),
       // One string per entry (unnest needs equal-length arrays); bases never contain newlines.
       entries.map((e) => (e.bases?.length ? e.bases.join('\n') : null)),
+      entries.map((e) => e.via ?? 'root'),
     ],
   );
-}
-
-export interface AccessLogRow {
-  id: string;
-  at: Date;
-  requestId: string;
-  actorSub: string;
-  actorRole: string;
-  actorOrg: string;
-  personId: string;
-  action: string;
-  operation: string;
-  fieldGroups: string[];
-  purpose: string;
-  bases: string[];
 }
 
 /** Newest first, keyset on id. */
@@ -125,7 +120,7 @@ export async function readAccessLog(
   if (afterId) where.push(`id < ${p(afterId)}::bigint`);
   const rows = await db.query<AccessLogRow[]>(
     `SELECT id::text AS id, at, request_id AS "requestId", actor_sub AS "actorSub", actor_role AS "actorRole",
-            actor_org AS "actorOrg", person_id AS "personId", action, operation, field_groups AS "fieldGroups", purpose, bases
+            actor_org AS "actorOrg", person_id AS "personId", action, operation, field_groups AS "fieldGroups", purpose, bases, via
        FROM access_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY id DESC LIMIT ${p(first + 1)}`,
     params,
