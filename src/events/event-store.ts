@@ -4,34 +4,32 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReferralScope } from '../auth/policy';
-import type { EventFilterInput, ReferralEventType, StoredEvent } from './event-types';
+import type { EventRow } from '../entities';
+import type { EventFilterInput, StoredEvent } from './event-types';
 
-interface Row {
-  position: string;
-  id: string;
-  type: ReferralEventType;
-  occurred_at: Date;
-  referral_id: string;
-  person_id: string;
-  district_id: string;
-  job_centre_id: string;
-  actor_sub: string | null;
-  actor_org: string | null;
-  payload: Record<string, unknown>;
-}
+/** Every column of `event`, named as the entity's properties (position: int8 as a string). */
+export const EVENT_COLUMNS = `position, id, type, occurred_at AS "occurredAt", referral_id AS "referralId",
+  person_id AS "personId", district_id AS "districtId", job_centre_id AS "jobCentreId",
+  actor_sub AS "actorSub", actor_org AS "actorOrg", payload`;
 
-export function toStoredEvent(r: Row): StoredEvent {
+/**
+ * An event row as a StoredEvent (the same fields). StoredEvent keeps its own declaration
+ * beside NewEvent in event-types.ts: deriving it from EventRow there would make an import
+ * cycle (entities/event.ts takes ReferralEventType from event-types.ts), so this is where
+ * the compiler checks that the two agree.
+ */
+export function toStoredEvent(r: EventRow): StoredEvent {
   return {
     position: String(r.position),
     id: r.id,
     type: r.type,
-    occurredAt: r.occurred_at,
-    referralId: r.referral_id,
-    personId: r.person_id,
-    districtId: r.district_id,
-    jobCentreId: r.job_centre_id,
-    actorSub: r.actor_sub,
-    actorOrg: r.actor_org,
+    occurredAt: r.occurredAt,
+    referralId: r.referralId,
+    personId: r.personId,
+    districtId: r.districtId,
+    jobCentreId: r.jobCentreId,
+    actorSub: r.actorSub,
+    actorOrg: r.actorOrg,
     payload: r.payload,
   };
 }
@@ -63,9 +61,8 @@ export async function readEvents(
   if (f.districtId) where.push(`district_id = ${p(f.districtId)}`);
   if (f.jobCentreId) where.push(`job_centre_id = ${p(f.jobCentreId)}`);
   if (f.referralId) where.push(`referral_id = ${p(f.referralId)}::uuid`);
-  const rows = await db.query<Row[]>(
-    `SELECT position, id, type, occurred_at, referral_id, person_id, district_id, job_centre_id, actor_sub, actor_org, payload
-       FROM event WHERE ${where.join(' AND ')} ORDER BY position LIMIT $2`,
+  const rows = await db.query<EventRow[]>(
+    `SELECT ${EVENT_COLUMNS} FROM event WHERE ${where.join(' AND ')} ORDER BY position LIMIT $2`,
     params,
   );
   return rows.map(toStoredEvent);

@@ -30,6 +30,11 @@ export interface NewEvent {
   payload?: Record<string, unknown>;
 }
 
+/**
+ * An event as stored: the shape of the EventRow entity, declared here rather than derived
+ * from it because the entity imports ReferralEventType from this file (an import cycle);
+ * toStoredEvent in event-store.ts maps a row and so checks that the two agree.
+ */
 export interface StoredEvent extends Omit<NewEvent, 'actor' | 'payload'> {
   position: string; // bigint as string
   id: string;

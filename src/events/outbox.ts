@@ -9,30 +9,25 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { queryReturning } from '../db/query-returning';
+import type { EventRow, EventSequenceRow } from '../entities';
 import type { NewEvent, StoredEvent } from './event-types';
 
 export const EVENT_CHANNEL = 'hub_events';
 
-interface Row {
-  position: string;
-  id: string;
-  occurred_at: Date;
-}
-
 export async function appendEvents(m: EntityManager, events: NewEvent[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
-  const [{ last_position: last }] = await queryReturning<{ last_position: string }>(
+  const [{ lastPosition: last }] = await queryReturning<Pick<EventSequenceRow, 'lastPosition'>>(
     m,
-    'UPDATE event_sequence SET last_position = last_position + $1 WHERE id = 1 RETURNING last_position',
+    'UPDATE event_sequence SET last_position = last_position + $1 WHERE id = 1 RETURNING last_position AS "lastPosition"',
     [events.length],
   );
   const first = BigInt(last) - BigInt(events.length) + 1n;
   const positions = events.map((_, i) => (first + BigInt(i)).toString());
   const ids = events.map(() => randomUUID());
-  const rows = await m.query<Row[]>(
+  const rows = await m.query<Pick<EventRow, 'position' | 'id' | 'occurredAt'>[]>(
     `INSERT INTO event (position, id, type, referral_id, person_id, district_id, job_centre_id, actor_sub, actor_org, payload)
      SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[])
-     RETURNING position, id, occurred_at`,
+     RETURNING position, id, occurred_at AS "occurredAt"`,
     [
       positions,
       ids,
@@ -56,7 +51,7 @@ export async function appendEvents(m: EntityManager, events: NewEvent[]): Promis
     jobCentreId: e.jobCentreId,
     position: positions[i],
     id: ids[i],
-    occurredAt: byPosition.get(positions[i])?.occurred_at ?? new Date(),
+    occurredAt: byPosition.get(positions[i])?.occurredAt ?? new Date(),
     actorSub: e.actor?.sub ?? null,
     actorOrg: e.actor?.orgId ?? null,
     payload: e.payload ?? {},

@@ -3,25 +3,14 @@
  * happens once.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ConsentScope } from '../../auth/policy-table';
 import { queryReturning } from '../../db/query-returning';
+import type { ConsentRow } from '../../entities';
 
-export interface ConsentRecord {
-  id: string;
-  personId: string;
-  /** Organisation ids between which data may be shared. */
-  parties: string[];
-  scope: ConsentScope[];
-  /** Stockholm dates, inclusive. */
-  validFrom: string;
-  validUntil: string;
-  recordedByOrg: string;
-  recordedBySub: string;
-  recordedAt: Date;
-  withdrawnAt: Date | null;
-  withdrawnBySub: string | null;
-  withdrawalReason: string | null;
-}
+/**
+ * A consent as the services and resolvers see it: every column of `consent` (dates are
+ * Stockholm dates 'YYYY-MM-DD', inclusive; `parties` are organisation ids).
+ */
+export type ConsentRecord = Pick<ConsentRow, keyof ConsentRow>;
 
 export type ConsentStatus = 'PENDING' | 'ACTIVE' | 'EXPIRED' | 'WITHDRAWN';
 
@@ -33,46 +22,17 @@ export function consentStatus(c: ConsentRecord, today: string): ConsentStatus {
   return 'ACTIVE';
 }
 
-interface Row {
-  id: string;
-  person_id: string;
-  parties: string[];
-  scope: string[];
-  valid_from: string;
-  valid_until: string;
-  recorded_by_org: string;
-  recorded_by_sub: string;
-  recorded_at: Date;
-  withdrawn_at: Date | null;
-  withdrawn_by_sub: string | null;
-  withdrawal_reason: string | null;
-}
-
-const COLUMNS = `id, person_id, parties, scope, valid_from::text AS valid_from, valid_until::text AS valid_until,
-  recorded_by_org, recorded_by_sub, recorded_at, withdrawn_at, withdrawn_by_sub, withdrawal_reason`;
-
-function toRecord(r: Row): ConsentRecord {
-  return {
-    id: r.id,
-    personId: r.person_id,
-    parties: r.parties,
-    scope: r.scope as ConsentScope[],
-    validFrom: r.valid_from,
-    validUntil: r.valid_until,
-    recordedByOrg: r.recorded_by_org,
-    recordedBySub: r.recorded_by_sub,
-    recordedAt: new Date(r.recorded_at),
-    withdrawnAt: r.withdrawn_at ? new Date(r.withdrawn_at) : null,
-    withdrawnBySub: r.withdrawn_by_sub,
-    withdrawalReason: r.withdrawal_reason,
-  };
-}
+/** Every column, named as the entity's properties; dates cast to text as stored. */
+const COLUMNS = `id, person_id AS "personId", parties, scope, valid_from::text AS "validFrom",
+  valid_until::text AS "validUntil", recorded_by_org AS "recordedByOrg", recorded_by_sub AS "recordedBySub",
+  recorded_at AS "recordedAt", withdrawn_at AS "withdrawnAt", withdrawn_by_sub AS "withdrawnBySub",
+  withdrawal_reason AS "withdrawalReason"`;
 
 export async function insertConsent(
   m: EntityManager,
   c: Omit<ConsentRecord, 'recordedAt' | 'withdrawnAt' | 'withdrawnBySub' | 'withdrawalReason'>,
 ): Promise<ConsentRecord> {
-  const rows = await queryReturning<Row>(
+  const rows = await queryReturning<ConsentRecord>(
     m,
     `INSERT INTO consent (id, person_id, parties, scope, valid_from, valid_until, recorded_by_org, recorded_by_sub)
      VALUES ($1, $2, $3::text[], $4::text[], $5::date, $6::date, $7, $8)
@@ -88,15 +48,18 @@ export async function insertConsent(
       c.recordedBySub,
     ],
   );
-  return toRecord(rows[0]);
+  return rows[0];
 }
 
 export async function findConsent(
   db: DataSource | EntityManager,
   id: string,
 ): Promise<ConsentRecord | null> {
-  const rows = await db.query<Row[]>(`SELECT ${COLUMNS} FROM consent WHERE id = $1::uuid`, [id]);
-  return rows[0] ? toRecord(rows[0]) : null;
+  const rows = await db.query<ConsentRecord[]>(
+    `SELECT ${COLUMNS} FROM consent WHERE id = $1::uuid`,
+    [id],
+  );
+  return rows[0] ?? null;
 }
 
 /** Every consent of these persons, oldest first. */
@@ -104,11 +67,11 @@ export async function consentsOfPersons(
   db: DataSource | EntityManager,
   personIds: readonly string[],
 ): Promise<ConsentRecord[]> {
-  const rows = await db.query<Row[]>(
+  const rows = await db.query<ConsentRecord[]>(
     `SELECT ${COLUMNS} FROM consent WHERE person_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
     [personIds],
   );
-  return rows.map(toRecord);
+  return rows;
 }
 
 /** Withdraws a consent not yet withdrawn; null when it already was. */
@@ -118,12 +81,12 @@ export async function markWithdrawn(
   bySub: string,
   reason: string | null,
 ): Promise<ConsentRecord | null> {
-  const rows = await queryReturning<Row>(
+  const rows = await queryReturning<ConsentRecord>(
     m,
     `UPDATE consent SET withdrawn_at = now(), withdrawn_by_sub = $2, withdrawal_reason = $3
       WHERE id = $1::uuid AND withdrawn_at IS NULL
       RETURNING ${COLUMNS}`,
     [id, bySub, reason],
   );
-  return rows[0] ? toRecord(rows[0]) : null;
+  return rows[0] ?? null;
 }

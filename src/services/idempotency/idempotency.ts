@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { IdempotencyKeyRow } from '../../entities';
 import { BadUserInputError, ConflictError } from '../../errors';
 
 export function requestHash(operation: string, input: unknown): string {
@@ -29,20 +30,21 @@ export async function claimIdempotencyKey(
   if (key.length === 0 || key.length > 200) {
     throw new BadUserInputError('idempotencyKey must be 1–200 characters', 'idempotencyKey');
   }
-  const inserted = await m.query<unknown[]>(
+  const inserted = await m.query<Pick<IdempotencyKeyRow, 'key'>[]>(
     `INSERT INTO idempotency_key (scope, key, operation, request_hash, result_id)
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
     [scope, key, operation, hash, resultId],
   );
   if (inserted.length === 1) return { kind: 'new' };
-  const [row] = await m.query<{ operation: string; request_hash: string; result_id: string }[]>(
-    'SELECT operation, request_hash, result_id FROM idempotency_key WHERE scope = $1 AND key = $2',
+  const [row] = await m.query<Pick<IdempotencyKeyRow, 'operation' | 'requestHash' | 'resultId'>[]>(
+    `SELECT operation, request_hash AS "requestHash", result_id AS "resultId"
+       FROM idempotency_key WHERE scope = $1 AND key = $2`,
     [scope, key],
   );
-  if (row.operation !== operation || row.request_hash !== hash) {
+  if (row.operation !== operation || row.requestHash !== hash) {
     throw new ConflictError('This idempotency key was used with other input');
   }
-  return { kind: 'replay', resultId: row.result_id };
+  return { kind: 'replay', resultId: row.resultId };
 }
 
 /**

@@ -4,16 +4,19 @@
  */
 import type { DataSource } from 'typeorm';
 import type { PersonScope } from '../../auth/policy';
+import type { PersonRow } from '../../entities';
 
-export interface PersonRecord {
-  id: string;
-  personnummer: string;
-  givenName: string;
-  familyName: string;
-  birthYear: number;
-  protectedIdentity: boolean;
-  homeDistrictId: string | null;
-}
+/** A person of the index as the services and resolvers see it (not `synthetic`, `createdAt`). */
+export type PersonRecord = Pick<
+  PersonRow,
+  | 'id'
+  | 'personnummer'
+  | 'givenName'
+  | 'familyName'
+  | 'birthYear'
+  | 'protectedIdentity'
+  | 'homeDistrictId'
+>;
 
 export interface PersonFilterInput {
   districtId?: string | null;
@@ -22,30 +25,9 @@ export interface PersonFilterInput {
   hasActiveAssistanceCase?: boolean | null;
 }
 
-interface Row {
-  id: string;
-  personnummer: string;
-  given_name: string;
-  family_name: string;
-  birth_year: number;
-  protected_identity: boolean;
-  home_district_id: string | null;
-}
-
-const COLUMNS =
-  'p.id, p.personnummer, p.given_name, p.family_name, p.birth_year, p.protected_identity, p.home_district_id';
-
-function toRecord(r: Row): PersonRecord {
-  return {
-    id: r.id,
-    personnummer: r.personnummer,
-    givenName: r.given_name,
-    familyName: r.family_name,
-    birthYear: r.birth_year,
-    protectedIdentity: r.protected_identity,
-    homeDistrictId: r.home_district_id,
-  };
-}
+/** The PersonRecord's columns of `person p`, named as the entity's properties. */
+const COLUMNS = `p.id, p.personnummer, p.given_name AS "givenName", p.family_name AS "familyName",
+  p.birth_year AS "birthYear", p.protected_identity AS "protectedIdentity", p.home_district_id AS "homeDistrictId"`;
 
 /** Collects WHERE conditions with numbered parameters. */
 class Where {
@@ -124,11 +106,11 @@ export class PersonDirectory {
     const where = new Where();
     if (!scoped(scope, where)) return new Map();
     where.add(`p.id = ANY(${where.param(ids)}::uuid[])`);
-    const rows = await this.ds.query<Row[]>(
+    const rows = await this.ds.query<PersonRecord[]>(
       `SELECT ${COLUMNS} FROM person p ${where.sql()}`,
       where.params,
     );
-    return new Map(rows.map((r) => [r.id, toRecord(r)]));
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   async findVisibleByPersonnummer(
@@ -138,11 +120,11 @@ export class PersonDirectory {
     const where = new Where();
     if (!scoped(scope, where)) return null;
     where.add(`p.personnummer = ${where.param(personnummer)}`);
-    const rows = await this.ds.query<Row[]>(
+    const rows = await this.ds.query<PersonRecord[]>(
       `SELECT ${COLUMNS} FROM person p ${where.sql()}`,
       where.params,
     );
-    return rows[0] ? toRecord(rows[0]) : null;
+    return rows[0] ?? null;
   }
 
   /** One page after `afterId` (exclusive), plus whether more follow. */
@@ -161,14 +143,14 @@ export class PersonDirectory {
     filtered(filter, where, 's.person_id');
     if (afterId) where.add(`s.person_id > ${where.param(afterId)}::uuid`);
     const limit = where.param(first + 1);
-    const rows = await this.ds.query<Row[]>(
+    const rows = await this.ds.query<PersonRecord[]>(
       `SELECT ${COLUMNS} FROM person p
          JOIN (SELECT DISTINCT s.person_id FROM person_link s ${where.sql()}
                 ORDER BY s.person_id LIMIT ${limit}) page ON page.person_id = p.id
         ORDER BY p.id`,
       where.params,
     );
-    return { persons: rows.slice(0, first).map(toRecord), hasNextPage: rows.length > first };
+    return { persons: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 
   /** Counted from the person index alone (every link points at a person). */

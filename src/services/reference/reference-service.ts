@@ -8,22 +8,14 @@ import { CodeEntryRow, OrganisationRow } from '../../entities';
 import { BadUserInputError } from '../../errors';
 import type { OrganisationKindName } from '../../reference/reference-files';
 
-export interface OrganisationRecord {
-  id: string;
-  kind: OrganisationKindName;
-  name: string;
-  shortName: string;
-  location: string | null;
-  defaultJobCentreId: string | null;
-  active: boolean;
-}
+/** An organisation of the reference data; `kind` narrowed to the reference file's kinds. */
+export type OrganisationRecord = Pick<
+  OrganisationRow,
+  'id' | 'name' | 'shortName' | 'location' | 'defaultJobCentreId' | 'active'
+> & { kind: OrganisationKindName };
 
-export interface CodeRecord {
-  list: string;
-  code: string;
-  label: string;
-  active: boolean;
-}
+/** A code of a code list. */
+export type CodeRecord = Pick<CodeEntryRow, 'list' | 'code' | 'label' | 'active'>;
 
 export class ReferenceService {
   private readonly orgById: Map<string, OrganisationRecord>;

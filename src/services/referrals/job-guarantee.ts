@@ -9,17 +9,16 @@
  */
 import type { DataSource } from 'typeorm';
 import { queryReturning } from '../../db/query-returning';
+import type { ReferralRow } from '../../entities';
 import { appendEvents } from '../../events/outbox';
 import type { Logger } from '../../observability/logger';
 import { stockholmDate } from '../../domain/working-days';
 
-interface Missed {
-  id: string;
-  person_id: string;
-  from_district_id: string;
-  to_job_centre_id: string;
-  plan_deadline: string;
-}
+/** What the UPDATE returns of each referral it marks (planDeadline is never null: the WHERE compares it). */
+type Missed = Pick<
+  ReferralRow,
+  'id' | 'personId' | 'fromDistrictId' | 'toJobCentreId' | 'planDeadline'
+>;
 
 export async function markMissedDeadlines(ds: DataSource, now: Date = new Date()): Promise<number> {
   const today = stockholmDate(now);
@@ -32,7 +31,8 @@ export async function markMissedDeadlines(ds: DataSource, now: Date = new Date()
                            AND (p.submitted_at AT TIME ZONE 'Europe/Stockholm')::date <= r.plan_deadline)
           AND (r.returned_at IS NULL OR (r.returned_at AT TIME ZONE 'Europe/Stockholm')::date > r.plan_deadline)
           AND (r.closed_at IS NULL OR (r.closed_at AT TIME ZONE 'Europe/Stockholm')::date > r.plan_deadline)
-        RETURNING r.id, r.person_id, r.from_district_id, r.to_job_centre_id, r.plan_deadline`,
+        RETURNING r.id, r.person_id AS "personId", r.from_district_id AS "fromDistrictId",
+                  r.to_job_centre_id AS "toJobCentreId", r.plan_deadline AS "planDeadline"`,
       [today],
     );
     await appendEvents(
@@ -40,11 +40,11 @@ export async function markMissedDeadlines(ds: DataSource, now: Date = new Date()
       missed.map((r) => ({
         type: 'PLAN_DEADLINE_MISSED' as const,
         referralId: r.id,
-        personId: r.person_id,
-        districtId: r.from_district_id,
-        jobCentreId: r.to_job_centre_id,
+        personId: r.personId,
+        districtId: r.fromDistrictId,
+        jobCentreId: r.toJobCentreId,
         actor: null,
-        payload: { planDeadline: r.plan_deadline },
+        payload: { planDeadline: r.planDeadline },
       })),
     );
     return missed.length;

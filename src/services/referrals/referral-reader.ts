@@ -7,8 +7,9 @@ import type { DataSource } from 'typeorm';
 import { referralScope } from '../../auth/policy';
 import type { Viewer } from '../../auth/viewer';
 import type { AccessRecorder } from '../access-log/access-log';
+import type { EventRow } from '../../entities';
 import { BadUserInputError } from '../../errors';
-import { toStoredEvent } from '../../events/event-store';
+import { EVENT_COLUMNS, toStoredEvent } from '../../events/event-store';
 import type { StoredEvent } from '../../events/event-types';
 import {
   deviationsOf,
@@ -80,9 +81,8 @@ export class ReferralReader {
       return ids.map((k) => map.get(k) ?? []);
     });
     this.events = new DataLoader(async (ids) => {
-      const rows = await ds.query<Parameters<typeof toStoredEvent>[0][]>(
-        `SELECT position, id, type, occurred_at, referral_id, person_id, district_id, job_centre_id, actor_sub, actor_org, payload
-           FROM event WHERE referral_id = ANY($1::uuid[]) ORDER BY position`,
+      const rows = await ds.query<EventRow[]>(
+        `SELECT ${EVENT_COLUMNS} FROM event WHERE referral_id = ANY($1::uuid[]) ORDER BY position`,
         [ids],
       );
       const events = rows.map(toStoredEvent);

@@ -5,39 +5,20 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReferralScope } from '../../auth/policy';
 import { queryReturning } from '../../db/query-returning';
+import type {
+  DeviationRow,
+  JobPlanRow,
+  ReferralInterruptionRow,
+  ReferralRow,
+  StoredPlanActivity,
+} from '../../entities';
 import type { ReferralStatus } from '../../domain/referral-workflow';
 
-export interface ReferralRecord {
-  id: string;
-  personId: string;
-  fromDistrictId: string;
-  toJobCentreId: string;
-  targetGroup: string;
-  supportBarrier: string;
-  note: string | null;
-  consentId: string | null;
-  status: ReferralStatus;
-  statusBeforeInterruption: ReferralStatus | null;
-  coachId: string | null;
-  firstAppointmentAt: Date;
-  firstVisitAt: Date | null;
-  planDeadline: string | null;
-  deadlineMissedAt: Date | null;
-  rejectionReason: string | null;
-  withdrawalReason: string | null;
-  returnReason: string | null;
-  returnNote: string | null;
-  returnedAt: Date | null;
-  returnAcknowledgedAt: Date | null;
-  closureReason: string | null;
-  closureEmploymentType: string | null;
-  closureNote: string | null;
-  closedAt: Date | null;
-  createdBy: string;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/**
+ * A referral as the services and resolvers see it: every column of `referral`, the
+ * workflow's state and the compare-and-set `version` included.
+ */
+export type ReferralRecord = Pick<ReferralRow, keyof ReferralRow>;
 
 /** Column name of each record field (snake_case). */
 const COLUMN: Record<keyof ReferralRecord, string> = {
@@ -194,29 +175,11 @@ export async function listReferrals(
 
 // --- plans, deviations, interruptions -------------------------------------------------
 
-export interface PlanActivity {
-  interventionType: string;
-  provider: string;
-  startDate: string;
-  endDate: string;
-  hoursPerWeek: number;
-}
+/** One activity of a plan (dates 'YYYY-MM-DD'), as stored in `job_plan.activities`. */
+export type PlanActivity = StoredPlanActivity;
 
-export interface JobPlanRecord {
-  id: string;
-  referralId: string;
-  kind: 'INITIAL' | 'EXTENDED';
-  goal: string;
-  status: 'SUBMITTED' | 'APPROVED' | 'REJECTED';
-  activities: PlanActivity[];
-  validFrom: string;
-  validUntil: string;
-  submittedAt: Date;
-  submittedBy: string;
-  decidedAt: Date | null;
-  decidedBy: string | null;
-  decisionComment: string | null;
-}
+/** A job plan: every column of `job_plan` (`activities` is the stored jsonb). */
+export type JobPlanRecord = Pick<JobPlanRow, keyof JobPlanRow>;
 
 const PLAN_SELECT = `id, referral_id AS "referralId", kind, goal, status, activities, valid_from AS "validFrom",
   valid_until AS "validUntil", submitted_at AS "submittedAt", submitted_by AS "submittedBy",
@@ -275,15 +238,8 @@ export async function decidePlan(
   return rows[0] ?? null;
 }
 
-export interface DeviationRecord {
-  id: string;
-  referralId: string;
-  kind: string;
-  date: string;
-  note: string | null;
-  reportedAt: Date;
-  reportedBy: string;
-}
+/** A deviation: every column of `deviation`. */
+export type DeviationRecord = Pick<DeviationRow, keyof DeviationRow>;
 
 const DEVIATION_SELECT = `id, referral_id AS "referralId", kind, date, note, reported_at AS "reportedAt", reported_by AS "reportedBy"`;
 
@@ -316,13 +272,8 @@ export async function insertDeviation(
   return rows[0];
 }
 
-export interface InterruptionRecord {
-  id: string;
-  referralId: string;
-  reason: string;
-  fromDate: string;
-  resumedAt: string | null;
-}
+/** An interruption: every column of `referral_interruption`. */
+export type InterruptionRecord = Pick<ReferralInterruptionRow, keyof ReferralInterruptionRow>;
 
 export async function interruptionsOf(
   db: Db,
