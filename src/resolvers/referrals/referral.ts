@@ -1,5 +1,15 @@
 import { GraphQLLocalDate } from 'graphql-scalars';
-import { Directive, Field, Float, ID, InputType, Int, ObjectType, UseMiddleware, registerEnumType } from 'type-graphql';
+import {
+  Directive,
+  Field,
+  Float,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  UseMiddleware,
+  registerEnumType,
+} from 'type-graphql';
 import { partyFreeText } from '../middleware/free-text';
 import { REFERRAL_STATUSES } from '../../domain/referral-workflow';
 import { REFERRAL_EVENT_TYPES } from '../../events/event-types';
