@@ -116,6 +116,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             // On the upgrade request; the hub also accepts it in connection_init.
             headers: [[GATEWAY_SECRET_HEADER, secret]],
             options: {
+              // An upstream socket carries one user's token: close it as soon as that user's
+              // last subscription ends (the runtime's default keeps it 3 s for reuse).
+              lazyCloseTimeout: 0,
               connectionParams: {
                 [GATEWAY_SECRET_HEADER]: secret,
                 authorization: user,
@@ -146,6 +149,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // token and the gateway secret. Never lower it.
     logging: options.logLevel === 'silent' ? false : (options.logLevel ?? 'warn'),
   });
+
+  // Load the supergraph now: the runtime would otherwise do it on the first HTTP request,
+  // and a subscription arriving first over graphql-ws would find no schema. A supergraph
+  // that does not load also stops the start here rather than failing every request.
+  await runtime.getSchema();
 
   // The runtime is a request listener that answers with a promise node:http ignores.
   const server = createServer((req, res) => void runtime(req, res));
