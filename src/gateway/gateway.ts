@@ -11,7 +11,8 @@
  *   `connection_init` parameter, the two places the hub accepts it);
  * - `authorization`: the client's own header (or its `connectionParams.authorization` on
  *   graphql-ws), untouched: each subgraph verifies the user's token itself;
- * - `x-purpose` to the hub, for its access log.
+ * - `x-purpose` to the hub, for its access log (`purpose` in graphql-ws connectionParams,
+ *   the name the hub reads there).
  * Nothing else from the client is forwarded, and the gateway itself decides nothing about
  * who may see what: that stays in the subgraphs.
  */
@@ -88,6 +89,20 @@ function fetchRequestOf(runtime: GatewayRuntime, req: IncomingMessage): Request 
   );
 }
 
+/**
+ * A graphql-ws client's connection parameters, which the runtime reads as request headers:
+ * the hub's own clients send `authorization` (or `Authorization`) and `purpose` there, so
+ * these are given the names the upstream templates use (`x-purpose` as on HTTP).
+ */
+function clientParams(params: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out = { ...params };
+  const authorization = out.authorization ?? out.Authorization;
+  if (typeof authorization === 'string') out.authorization = authorization;
+  const purpose = out.purpose ?? out['x-purpose'];
+  if (typeof purpose === 'string') out['x-purpose'] = purpose;
+  return out;
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const host = options.host ?? '127.0.0.1';
   const secret = checkSecret(options.gatewaySecret);
@@ -122,7 +137,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
               connectionParams: {
                 [GATEWAY_SECRET_HEADER]: secret,
                 authorization: user,
-                'x-purpose': '{context.headers.x-purpose}',
+                // The hub's graphql-ws name for it (x-purpose on HTTP).
+                purpose: '{context.headers.x-purpose}',
               },
             },
           },
@@ -162,6 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     getGraphQLWSOptions<Record<string, unknown>, { request: IncomingMessage }>(runtime, (ctx) => ({
       req: ctx.extra.request,
       request: fetchRequestOf(runtime, ctx.extra.request),
+      connectionParams: clientParams(ctx.connectionParams),
     })),
     wsServer,
   );

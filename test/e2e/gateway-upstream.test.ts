@@ -182,7 +182,7 @@ describe('what the gateway sends upstream', () => {
     expect(hub.http[0].authorization).toBeUndefined();
   });
 
-  test('graphql-ws: the secret on the upgrade and in connection_init, with the user’s token', async () => {
+  test('graphql-ws: the secret on the upgrade and in connection_init, with the user’s token and purpose', async () => {
     hub.upgrades.length = 0;
     hub.connectionParams.length = 0;
     const client = createClient({
@@ -190,8 +190,9 @@ describe('what the gateway sends upstream', () => {
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       connectionParams: {
-        authorization: 'Bearer the-users-token',
-        'x-purpose': 'case-handling',
+        // The hub's own clients' names: Authorization in either case, purpose.
+        Authorization: 'Bearer the-users-token',
+        purpose: 'case-system-sync',
         'x-gateway-secret': 'forged-by-the-client',
         role: 'ADMIN',
       },
@@ -216,7 +217,7 @@ describe('what the gateway sends upstream', () => {
       {
         'x-gateway-secret': SECRET,
         authorization: 'Bearer the-users-token',
-        'x-purpose': 'case-handling',
+        purpose: 'case-system-sync',
       },
     ]);
   });
