@@ -45,9 +45,21 @@ async function main(): Promise<void> {
   if (!config.federation.gatewaySecret)
     logger.warn('FEDERATION_GATEWAY_SECRET is not set: _entities and _service refuse everyone');
   console.log(subgraph.url);
-  const stop = () => void subgraph.stop().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // The first signal stops gracefully, a second one exits at once.
+  let signalled = false;
+  const onSignal = (): void => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    subgraph.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'appointments stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 if (require.main === module) {

@@ -65,13 +65,25 @@ async function main(): Promise<void> {
     logger.warn('FEDERATION_GATEWAY_SECRET is not set: using the development secret');
   console.log(gateway.url);
 
-  const stop = () =>
-    void gateway
+  // Like the hub: the first signal stops gracefully, a second one exits at once.
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    logger.info({ signal }, 'signal received: stopping the gateway');
+    gateway
       .stop()
       .then(stopAppointments)
-      .then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'gateway stop failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 main().catch((err: unknown) => {
