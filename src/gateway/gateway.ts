@@ -16,6 +16,7 @@
  * Nothing else from the client is forwarded, and the gateway itself decides nothing about
  * who may see what: that stays in the subgraphs.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -29,7 +30,6 @@ import { parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { APPOINTMENTS, HUB, SUPERGRAPH_FILE } from './supergraph';
-import { readFileSync } from 'node:fs';
 
 export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
 
