@@ -70,7 +70,11 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
         try {
           // GraphiQL-style clients send their headers as connectionParams: accept either case.
           const params = ctx.connectionParams ?? {};
-          ctx.extra.viewer = await deps.authenticate(params.authorization ?? params.Authorization);
+          // A gateway such as Apollo Router sends the user's token as a header on the
+          // upgrade request rather than in connection_init: take it from there if absent.
+          ctx.extra.viewer = await deps.authenticate(
+            params.authorization ?? params.Authorization ?? ctx.extra.request.headers.authorization,
+          );
           ctx.extra.gateway = deps.services.gatewayTrust.isGateway(
             params[GATEWAY_SECRET_HEADER] ?? ctx.extra.request.headers[GATEWAY_SECRET_HEADER],
           );

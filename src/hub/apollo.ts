@@ -7,6 +7,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
@@ -65,6 +66,10 @@ export function createApollo({
       // No cache hints are used (answers are never cacheable), and the default cache
       // control plugin would wrap every field resolver to collect them.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo turns inline tracing on for a federated subgraph: any caller sending
+      // `apollo-federation-include-trace` would get per-field timings back. Traces are the
+      // operator's (OpenTelemetry), never the caller's.
+      ApolloServerPluginInlineTraceDisabled(),
       observabilityPlugin(logger, metrics),
       queryLimitsPlugin(config.queryLimits),
       accessLogPlugin(logger),

@@ -293,6 +293,17 @@ describe('the gateway credential', () => {
     }
   });
 
+  test('no inline tracing: per-field timings never go back to a caller', async () => {
+    const res = await t.gql<{ organisation: { id: string } }>(
+      '{ organisation(id: "skarholmen") { id } }',
+      {
+        headers: { ...GATEWAY, 'apollo-federation-include-trace': 'ftv1' },
+      },
+    );
+    expect(res.body.data).toEqual({ organisation: { id: 'skarholmen' } });
+    expect(JSON.stringify(res.body)).not.toContain('ftv1');
+  });
+
   test('a role or organisation forwarded in a header is never trusted', async () => {
     const res = await t.gql(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id givenName } } }`,
@@ -416,6 +427,46 @@ describe('over graphql-ws', () => {
       );
     });
   }
+
+  test('a token on the upgrade request counts when connection_init has none (Apollo Router)', async () => {
+    const token = await t.token({
+      role: 'DISTRICT_CASEWORKER',
+      org: 'skarholmen',
+      sub: 'router-user',
+    });
+    /** A WebSocket that sends headers on the upgrade request, as a router does. */
+    class WithHeaders extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, {
+          headers: { authorization: `Bearer ${token}`, 'x-gateway-secret': SECRET },
+        });
+      }
+    }
+    const client = createClient({
+      url: wsUrl(t.url),
+      webSocketImpl: WithHeaders,
+      retryAttempts: 0,
+    });
+    clients.push(client);
+    const result = await new Promise<{ data?: unknown }>((resolve, reject) => {
+      let value: { data?: unknown } = {};
+      client.subscribe(
+        {
+          query: `query ($r: [_Any!]!) { viewer { sub } _entities(representations: $r) { ... on Person { id } } }`,
+          variables: { r: [{ __typename: 'Person', id: persons.consented.id }] },
+        },
+        {
+          next: (v) => (value = v as typeof value),
+          error: (err) => reject(new Error(`graphql-ws failed: ${JSON.stringify(err)}`)),
+          complete: () => resolve(value),
+        },
+      );
+    });
+    expect(result.data).toEqual({
+      viewer: { sub: 'router-user' },
+      _entities: [{ id: persons.consented.id }],
+    });
+  });
 
   test('_entities and _service answer with the credential in connectionParams only', async () => {
     const token = await t.token({ role: 'DISTRICT_CASEWORKER', org: 'skarholmen' });
