@@ -29,6 +29,7 @@ import wsTransport from '@graphql-mesh/transport-ws';
 import { parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { servePlayground } from './playground';
 import { APPOINTMENTS, HUB, SUPERGRAPH_FILE } from './supergraph';
 
 export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
@@ -155,7 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     // Yoga's GraphiQL and the landing page load their assets from a CDN: nothing may be
-    // downloaded at run time. The hub's own playground works offline.
+    // downloaded at run time. The gateway serves the hub's offline IDE instead (playground.ts).
     graphiql: false,
     landingPage: false,
     // No cross-origin browser access unless a deployment adds it deliberately.
@@ -172,7 +173,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await runtime.getSchema();
 
   // The runtime is a request listener that answers with a promise node:http ignores.
-  const server = createServer((req, res) => void runtime(req, res));
+  const server = createServer((req, res) => {
+    // Outside production a browser's GET of /graphql gets the offline playground.
+    if (!options.production && servePlayground(req, res)) return;
+    void runtime(req, res);
+  });
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
   useServer(
     getGraphQLWSOptions<Record<string, unknown>, { request: IncomingMessage }>(runtime, (ctx) => ({

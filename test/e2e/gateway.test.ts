@@ -8,7 +8,9 @@
 import type { Client } from 'graphql-ws';
 import { startAppointmentsSubgraph, type AppointmentsSubgraph } from '../../src/appointments';
 import { loadConfig } from '../../src/config';
+import { Kind, parse } from 'graphql';
 import { startGateway, type Gateway } from '../../src/gateway/gateway';
+import { GATEWAY_PLAYGROUND_EXAMPLES } from '../../src/gateway/playground';
 import {
   EVENT_FIELDS,
   gqlAt,
@@ -102,11 +104,47 @@ describe('the supergraph through Hive Gateway', () => {
     await t?.stop();
   });
 
-  test('it serves the URL it was started on, and nothing from a CDN', async () => {
+  test('it serves the URL it was started on, and its playground from installed packages only', async () => {
     expect(gateway.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
-    // No GraphiQL page (it would load its assets from a CDN).
-    expect(await page.text()).not.toMatch(/<html|unpkg|jsdelivr/i);
+    const html = await page.text();
+    // The offline IDE opened on the cross-subgraph example; nothing from a CDN.
+    expect(html).toContain('CoachCaseloadWithAppointments');
+    expect(html).not.toMatch(/unpkg|jsdelivr|cdn\./i);
+    const assets = [...html.matchAll(/(?:src|href)="(\/playground\/static\/[^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) expect((await fetch(`${gw}${asset}`)).status).toBe(200);
+  });
+
+  test('the playground’s examples are valid operations of the supergraph, and the caseload runs', async () => {
+    const document = parse(GATEWAY_PLAYGROUND_EXAMPLES);
+    const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+    expect(operations.map((o) => o.name?.value)).toEqual([
+      'CoachCaseloadWithAppointments',
+      'ReferralEventsWithAppointments',
+    ]);
+    const referral = await driver.create(personId);
+    await driver.accept(referral);
+    const res = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tk.sydvast}` },
+      body: JSON.stringify({
+        query: GATEWAY_PLAYGROUND_EXAMPLES,
+        operationName: 'CoachCaseloadWithAppointments',
+      }),
+    });
+    const body = (await res.json()) as GraphQLBody<Caseload>;
+    expect(body.errors).toBeUndefined();
+    const ids = body.data!.referrals.edges.map((e) => e.node.id);
+    expect(ids).toContain(referral.id);
+    // Each referral carries its appointments from the booking subgraph (a list, maybe empty)
+    // and its person from the hub.
+    for (const { node } of body.data!.referrals.edges) {
+      expect(Array.isArray(node.appointments)).toBe(true);
+      expect(Array.isArray(node.person?.upcomingAppointments)).toBe(true);
+    }
   });
 
   test('a coach’s caseload crosses both subgraphs: referrals from the hub, their appointments from the booking subgraph', async () => {
