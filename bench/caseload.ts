@@ -41,7 +41,12 @@ export function hubArgs(extra: string[] = []): string[] {
   return [...extra, join(ROOT, 'dist', 'src', 'index.js')];
 }
 
-export function startHub(env: ServerEnv, name = 'hub', nodeArgs: string[] = []): Promise<Server> {
+export function startHub(
+  env: ServerEnv,
+  name = 'hub',
+  nodeArgs: string[] = [],
+  extraEnv: Record<string, string> = {},
+): Promise<Server> {
   return startServer(
     name,
     hubArgs(nodeArgs),
@@ -53,6 +58,7 @@ export function startHub(env: ServerEnv, name = 'hub', nodeArgs: string[] = []):
       DEMO_DATA: 'off',
       LOG_LEVEL: 'info',
       DB_POOL_SIZE: String(env.poolSize),
+      ...extraEnv,
     },
     join(env.logDir, `${name}.log`),
   );
@@ -74,7 +80,7 @@ function startPeerOrFloor(which: 'peer' | 'floor', env: ServerEnv): Promise<Serv
   );
 }
 
-async function post(url: string, token: string, body: string): Promise<unknown> {
+export async function post(url: string, token: string, body: string): Promise<unknown> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

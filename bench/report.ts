@@ -4,6 +4,7 @@
  */
 import type { CaseloadResult } from './caseload';
 import type { EventsRun } from './events';
+import type { GatewayResult } from './gateway';
 import type { LoadResult } from './lib/load';
 import type { MachineInfo } from './lib/machine';
 import type { Settings } from './lib/settings';
@@ -14,6 +15,7 @@ export interface RunResults {
   machine: MachineInfo;
   seedSeconds: number;
   caseload?: CaseloadResult;
+  gateway?: GatewayResult;
   events?: EventsRun[];
   writes?: LoadResult;
   profiles?: { caseload: Profiled; writes: Profiled; events: Profiled };
@@ -184,9 +186,30 @@ function profileSection(p: NonNullable<RunResults['profiles']>, r: RunResults): 
   ];
 }
 
+function gatewaySection(g: GatewayResult): string[] {
+  const lines = [
+    '## Caseload through the federation gateway',
+    '',
+    `The same coach's page asked of the hub directly and through Hive Gateway serving the supergraph (the hub and the appointment booking subgraph), loaded in turn. Same answer through the gateway: ${g.sameAnswers ? 'yes' : '**no**'}. Target: the gateway adds at most 20% to p50 at 1 connection.`,
+    '',
+    '| concurrency | direct req/s | gateway req/s | gateway/direct req/s | direct p50 / p99 ms | gateway p50 / p99 ms | p50 added |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const run of g.runs) {
+    const { direct, gateway } = run.results;
+    const added = direct.p50 > 0 ? gateway.p50 / direct.p50 - 1 : 0;
+    lines.push(
+      `| ${run.concurrency} | ${f0(direct.rps)} | ${f0(gateway.rps)} | ${f2(gateway.rps / direct.rps)} | ${direct.p50} / ${direct.p99} | ${gateway.p50} / ${gateway.p99} | ${(added * 100).toFixed(0)}%${run.concurrency === 1 ? ` (${met(added <= 0.2)})` : ''} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
 export function renderMarkdown(r: RunResults): string {
   const lines = ['# Bench run', '', ...machineSection(r)];
   if (r.caseload) lines.push(...caseloadSection(r.caseload));
+  if (r.gateway) lines.push(...gatewaySection(r.gateway));
   if (r.events) lines.push(...eventsSection(r.events));
   if (r.writes) lines.push(...writesSection(r.writes, r.settings.writeConcurrency));
   if (r.profiles) lines.push(...profileSection(r.profiles, r));

@@ -5,7 +5,8 @@
  *  1. builds the hub (tsc → dist/), creates the bench database on the PostgreSQL server
  *     (BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
  *     and fills it with the generator (BENCH_PERSONS, default 100,000);
- *  2. caseload query: hub vs peer (PostGraphile 5) vs floor (one SQL statement);
+ *  2. caseload query: hub vs peer (PostGraphile 5) vs floor (one SQL statement), and the
+ *     same query through the federation gateway (Hive Gateway) vs the hub directly;
  *  3. writes: createReferral per second;
  *  4. events: latency, delivered events/s and memory per subscriber;
  *  5. profile of the hub on the caseload query.
@@ -20,6 +21,7 @@ import { Client } from 'pg';
 import { format, resolveConfig } from 'prettier';
 import { runCaseload, SERVERS, type ServerEnv } from './caseload';
 import { runEvents } from './events';
+import { runGateway } from './gateway';
 import { installPeerSchema, recreateDatabase, seed } from './lib/database';
 import { machineInfo } from './lib/machine';
 import { installCleanup } from './lib/processes';
@@ -56,6 +58,13 @@ function problems(r: RunResults): string[] {
         if (x.requests === 0 || x.non2xx + x.errors + x.timeouts + x.mismatches > 0)
           out.push(`caseload: ${s} at ${run.concurrency} had failed requests or none`);
       }
+  }
+  if (r.gateway) {
+    if (!r.gateway.sameAnswers) out.push("gateway: the gateway's caseload differs from the hub's");
+    for (const run of r.gateway.runs)
+      for (const [s, x] of Object.entries(run.results))
+        if (x.requests === 0 || x.non2xx + x.errors + x.timeouts + x.mismatches > 0)
+          out.push(`gateway: ${s} at ${run.concurrency} had failed requests or none`);
   }
   if (r.writes && (r.writes.requests === 0 || r.writes.non2xx + r.writes.mismatches > 0))
     out.push('writes: failed createReferral requests or none');
@@ -115,6 +124,10 @@ async function main(): Promise<void> {
   if (settings.only.has('caseload')) {
     log('bench: caseload query (hub, peer, floor)');
     results.caseload = await runCaseload(settings, env, jobCentres, log);
+  }
+  if (settings.only.has('gateway')) {
+    log('bench: caseload through the federation gateway (direct, gateway)');
+    results.gateway = await runGateway(settings, env, jobCentres, log);
   }
   // Persons for createReferral are used once per run: the later parts keep theirs.
   const profiling = settings.only.has('profile');
