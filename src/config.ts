@@ -63,6 +63,17 @@ const schema = z.object({
     .string()
     .min(32, { message: 'must be at least 32 characters' })
     .optional(),
+  WEBHOOK_DELIVERY: bool.default(true),
+  WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, { message: 'must be comma-separated milliseconds, e.g. 0,5000,300000' })
+    .default('0,5000,300000,1800000,7200000,18000000,36000000,36000000'),
+  WEBHOOK_TIMEOUT_MS: int(1, 300_000).default(15_000),
+  WEBHOOK_LEASE_MS: int(1000, 3_600_000).default(60_000),
+  WEBHOOK_DISABLE_AFTER_MS: int(1, 90 * 24 * 3600 * 1000).default(5 * 24 * 3600 * 1000),
+  WEBHOOK_ROTATION_GRACE_S: int(0, 7 * 24 * 3600).default(24 * 3600),
+  WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
 });
 
 type Env = z.infer<typeof schema>;
@@ -210,6 +221,8 @@ export interface Config {
    * gateway). Undefined in production when FEDERATION_GATEWAY_SECRET is unset: federation off.
    */
   federation: { gatewaySecret: string | undefined; usingDevSecret: boolean };
+  /** Outbound webhooks (src/services/webhooks/): delivery, retries, lease, URL safety. */
+  webhooks: WebhookConfig;
   /** Per-operation limits, over HTTP and WebSocket alike. */
   queryLimits: {
     maxDepth: number;
@@ -218,6 +231,25 @@ export interface Config {
     maxTokens: number;
     maxCost: number;
   };
+}
+
+export interface WebhookConfig {
+  /** Whether this instance runs the delivery worker (endpoints can be managed either way). */
+  delivery: boolean;
+  /** Delay before each attempt of one event: [0] the first, then each retry; the last repeats. */
+  retryScheduleMs: number[];
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** How long an instance holds an endpoint; renewed before each attempt; must exceed timeoutMs. */
+  leaseMs: number;
+  /** An endpoint failing for longer than this is disabled. */
+  disableAfterMs: number;
+  /** Default grace period of the old secret after rotateWebhookSecret. */
+  rotationGraceS: number;
+  /** Safety-net poll for due retries and other instances' work. */
+  pollIntervalMs: number;
+  /** Host names, IP addresses or CIDR ranges delivered to although private (production). */
+  allowedHosts: string[];
 }
 
 export class ConfigError extends Error {
@@ -253,6 +285,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([
       'AUTH_JWT_SECRET: required when NODE_ENV=production (or set AUTH_JWKS_URL)',
     ]);
+  }
+  if (e.WEBHOOK_LEASE_MS <= e.WEBHOOK_TIMEOUT_MS) {
+    throw new ConfigError(['WEBHOOK_LEASE_MS: must be greater than WEBHOOK_TIMEOUT_MS']);
   }
   const usingDevSecret = !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL;
   const dataDir = e.PGLITE_DATA_DIR === 'memory://' ? undefined : e.PGLITE_DATA_DIR;
@@ -295,6 +330,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       usingDevSecret: !e.FEDERATION_GATEWAY_SECRET && !isProduction,
     },
     connectors,
+    webhooks: {
+      delivery: e.WEBHOOK_DELIVERY,
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE_MS.split(',').map(Number),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      leaseMs: e.WEBHOOK_LEASE_MS,
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_MS,
+      rotationGraceS: e.WEBHOOK_ROTATION_GRACE_S,
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      allowedHosts: e.WEBHOOK_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    },
     queryLimits: {
       maxDepth: e.QUERY_MAX_DEPTH,
       maxAliases: e.QUERY_MAX_ALIASES,

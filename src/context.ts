@@ -19,6 +19,7 @@ import type { ReferenceService } from './services/reference/reference-service';
 import { SourceReader } from './services/persons/source-reader';
 import { FieldAccess } from './services/persons/field-access';
 import type { GatewayTrust } from './services/federation/gateway-trust';
+import type { WebhookService } from './services/webhooks/endpoint-store';
 
 /** Long-lived services, built once at start and shared by all operations. */
 export interface Services {
@@ -32,6 +33,8 @@ export interface Services {
   accessLog: AccessLogReader;
   /** Recognises the federation gateway by its shared secret. */
   gatewayTrust: GatewayTrust;
+  /** Outbound webhook endpoints (the delivery worker is started by the hub). */
+  webhooks: WebhookService;
 }
 
 export interface Context {

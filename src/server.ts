@@ -4,9 +4,9 @@
  *
  * Start: data source → migrations → reference data → demo data → event dispatcher → job
  * guarantee check → services → schema → graphql-ws and Apollo on one http.Server → routes →
- * listen. Stop: refuse new work, close WebSockets with 1001, let in-flight HTTP requests
- * finish (up to SHUTDOWN_GRACE_MS), stop the job guarantee check and the dispatcher, then
- * destroy the data source.
+ * webhook delivery → listen. Stop: refuse new work, close WebSockets with 1001, let in-flight
+ * HTTP requests finish (up to SHUTDOWN_GRACE_MS), stop webhook delivery, the job guarantee
+ * check and the dispatcher, then destroy the data source.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +31,8 @@ import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, registerEventGauges, type Metrics } from './observability/metrics';
 import { buildHubSchema } from './schema';
 import { scheduleJobGuaranteeCheck } from './services/referrals/job-guarantee';
+import type { WebhookDeliveryWorker } from './services/webhooks/delivery-worker';
+import { startWebhookDelivery } from './hub/webhooks';
 import { attachGraphQLWebSocket } from './ws-server';
 
 export type HubState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -55,6 +57,7 @@ export class Hub {
   /** How each source is wired and its breaker state, for /readyz. */
   private connectorHealth: (() => ConnectorHealth) | undefined;
   private stopJobGuarantee: (() => Promise<void>) | undefined;
+  private webhooks: WebhookDeliveryWorker | undefined;
 
   constructor(
     readonly config: Config,
@@ -157,6 +160,15 @@ export class Hub {
       dataSource: () => this.ds,
       connectorHealth: () => this.connectorHealth?.() ?? {},
     });
+    this.webhooks = startWebhookDelivery({
+      ds,
+      config,
+      logger,
+      metrics,
+      dispatcher: this.dispatcher,
+      services,
+      schema,
+    });
 
     // 5. Listen.
     await new Promise<void>((resolve, reject) => {
@@ -183,7 +195,8 @@ export class Hub {
       // 1. Transports: Apollo's drain closes WebSockets (1001), then lets in-flight HTTP finish.
       if (this.apollo) await this.apollo.stop();
       else if (this.httpServer?.listening) await new Promise((r) => this.httpServer?.close(r));
-      // 2. Background work that writes: the job guarantee check, then the dispatcher.
+      // 2. Background work that writes: webhook delivery, the job guarantee check, then the dispatcher.
+      await this.webhooks?.stop();
       await this.stopJobGuarantee?.();
       await this.dispatcher?.stop();
     } finally {

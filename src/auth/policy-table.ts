@@ -164,6 +164,13 @@ const REFERRAL_READERS = [
   Role.PARTNER_SYSTEM,
 ] as const;
 
+/**
+ * Who manages outbound webhook endpoints: the roles that may subscribe to events, each for
+ * its own organisation and role only (an endpoint receives what that role's subscription
+ * would). A partner system, and a district or job centre for its own systems.
+ */
+const WEBHOOK_MANAGERS = REFERRAL_READERS;
+
 const DISTRICT = [Role.DISTRICT_CASEWORKER] as const;
 const JOB_CENTRE = [Role.JOB_CENTRE_COACH] as const;
 
@@ -227,6 +234,13 @@ export const OPERATION_ROLES: Record<string, OperationRule> = {
   // Consent is recorded by the district that holds the person's case.
   'Mutation.recordConsent': DISTRICT,
   'Mutation.withdrawConsent': DISTRICT,
+  'Query.webhookEndpoints': WEBHOOK_MANAGERS,
+  'Query.webhookEndpoint': WEBHOOK_MANAGERS,
+  'Mutation.createWebhookEndpoint': WEBHOOK_MANAGERS,
+  'Mutation.rotateWebhookSecret': WEBHOOK_MANAGERS,
+  'Mutation.disableWebhookEndpoint': WEBHOOK_MANAGERS,
+  'Mutation.enableWebhookEndpoint': WEBHOOK_MANAGERS,
+  'Mutation.replayWebhookEndpoint': WEBHOOK_MANAGERS,
 };
 
 /**

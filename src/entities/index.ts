@@ -12,6 +12,13 @@ import { PersonLinkRow } from './person-link';
 import { ReferenceDataVersionRow } from './reference-data-version';
 import { ReferralRow } from './referral';
 import { ReferralInterruptionRow } from './referral-interruption';
+import { WebhookDeliveryRow, type WebhookDeliveryStatus } from './webhook-delivery';
+import {
+  WebhookEndpointRow,
+  type StoredWebhookFilter,
+  type WebhookEndpointState,
+} from './webhook-endpoint';
+import { WebhookEndpointChangeRow } from './webhook-endpoint-change';
 
 /**
  * Every entity of the hub's own store (every table the migrations create in the public
@@ -34,6 +41,9 @@ export const entities = [
   IdempotencyKeyRow,
   AccessLogRow,
   ConsentRow,
+  WebhookEndpointRow,
+  WebhookDeliveryRow,
+  WebhookEndpointChangeRow,
 ];
 
 export {
@@ -53,4 +63,10 @@ export {
   ReferralInterruptionRow,
   ReferralRow,
   type StoredPlanActivity,
+  type StoredWebhookFilter,
+  WebhookDeliveryRow,
+  type WebhookDeliveryStatus,
+  WebhookEndpointChangeRow,
+  WebhookEndpointRow,
+  type WebhookEndpointState,
 };

@@ -21,6 +21,8 @@ const BATCH = 500;
 export class EventDispatcher {
   private head = '0';
   private readonly subscribers = new Set<LiveSubscriber>();
+  /** Told when the head moved (background workers, e.g. webhook delivery); not subscribers. */
+  private readonly followers = new Set<() => void>();
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -59,6 +61,12 @@ export class EventDispatcher {
     this.subscribers.delete(s);
   }
 
+  /** Calls `onAdvance` after new events were read; returns a function that stops it. */
+  follow(onAdvance: () => void): () => void {
+    this.followers.add(onAdvance);
+    return () => this.followers.delete(onAdvance);
+  }
+
   /** Reads what is new; coalesces wake-ups that arrive while a read is running. */
   wake(): void {
     if (this.stopped) return;
@@ -90,6 +98,7 @@ export class EventDispatcher {
         this.head = e.position;
         for (const s of this.subscribers) s.offer(e);
       }
+      if (events.length) for (const f of this.followers) f();
       if (events.length < BATCH) return;
     }
   }

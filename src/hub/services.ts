@@ -16,6 +16,7 @@ import { ReferenceService } from '../services/reference/reference-service';
 import { gatewayTrust } from '../services/federation/gateway-trust';
 import { EventService } from '../services/referrals/event-service';
 import { ReferralService } from '../services/referrals/referral-service';
+import { WebhookService } from '../services/webhooks/endpoint-store';
 
 export interface BuiltServices {
   services: Services;
@@ -48,6 +49,11 @@ export async function buildServices(
       accessLog: new AccessLogReader(ds),
       events: new EventService(ds, dispatcher, config.events.subscriberBufferLimit),
       gatewayTrust: gatewayTrust(config.federation.gatewaySecret),
+      webhooks: new WebhookService(
+        ds,
+        { production: config.isProduction, allowedHosts: config.webhooks.allowedHosts },
+        config.webhooks.rotationGraceS,
+      ),
     },
     connectorHealth: sources.health,
   };

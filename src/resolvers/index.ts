@@ -29,6 +29,7 @@ import {
   SfiEnrolmentResolver,
 } from './persons/source-resolvers';
 import { ViewerResolver } from './viewer/viewer-resolver';
+import { WebhookResolver } from './webhooks/webhook-resolver';
 
 /** Every resolver class of the schema. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -61,4 +62,5 @@ export const resolvers: NonEmptyArray<Function> = [
   PersonConsentsResolver,
   ReferralStatusSummaryResolver,
   FollowUpResolver,
+  WebhookResolver,
 ];
