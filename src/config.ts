@@ -9,6 +9,8 @@ import type { AgencyEndpoint } from './connectors/http/http-batch-client';
 import type { ResilienceOptions } from './connectors/http/resilience';
 import type { LastKnownOptions } from './connectors/last-known-status';
 import { SOURCE_NAMES, type SourceName } from './connectors/types';
+import { ROLES } from './auth/roles';
+import type { TrustedDocumentsConfig } from './services/documents/trusted-documents';
 
 const DEV_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
 /** What `npm run gateway` sends outside production when no secret is configured. */
@@ -59,6 +61,14 @@ const schema = z.object({
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   DEMO_PERSONS: int(0, 1_000_000).default(2000),
   PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
+  TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('allow'),
+  TRUSTED_DOCUMENTS_EXEMPT_ROLES: z
+    .string()
+    .regex(new RegExp(`^\\s*((${ROLES.join('|')})(\\s*,\\s*(${ROLES.join('|')}))*)?\\s*$`), {
+      message: `must be comma-separated roles out of ${ROLES.join(', ')}`,
+    })
+    .default(''),
+  TRUSTED_DOCUMENTS_CACHE_TTL_S: int(1, 86400).default(60),
   FEDERATION_GATEWAY_SECRET: z
     .string()
     .min(32, { message: 'must be at least 32 characters' })
@@ -185,6 +195,8 @@ export interface Config {
   env: Env['NODE_ENV'];
   isProduction: boolean;
   playground: { enabled: boolean; devTokens: boolean };
+  /** Trusted documents (persisted operations): off, allow or require; exempt roles. */
+  trustedDocuments: TrustedDocumentsConfig;
   /** Per connector: the embedded stand-in, or the agency's REST API with its resilience. */
   connectors: Record<SourceName, ConnectorConfig>;
   host: string;
@@ -317,6 +329,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enabled: e.PLAYGROUND === 'on' || (e.PLAYGROUND === 'auto' && !isProduction),
       devTokens:
         !isProduction && Boolean(e.AUTH_JWT_SECRET ?? (usingDevSecret ? DEV_SECRET : undefined)),
+    },
+    trustedDocuments: {
+      mode: e.TRUSTED_DOCUMENTS,
+      exemptRoles: e.TRUSTED_DOCUMENTS_EXEMPT_ROLES.split(',')
+        .map((role) => role.trim())
+        .filter(Boolean),
+      cacheTtlS: e.TRUSTED_DOCUMENTS_CACHE_TTL_S,
     },
     events: {
       pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,

@@ -19,6 +19,7 @@ import type { ReferenceService } from './services/reference/reference-service';
 import { SourceReader } from './services/persons/source-reader';
 import { FieldAccess } from './services/persons/field-access';
 import type { GatewayTrust } from './services/federation/gateway-trust';
+import type { TrustedDocuments } from './services/documents/trusted-documents';
 import type { WebhookService } from './services/webhooks/endpoint-store';
 
 /** Long-lived services, built once at start and shared by all operations. */
@@ -31,6 +32,8 @@ export interface Services {
   consentService: ConsentService;
   events: EventService;
   accessLog: AccessLogReader;
+  /** Registered documents and the TRUSTED_DOCUMENTS mode, for HTTP and graphql-ws. */
+  trustedDocuments: TrustedDocuments;
   /** Recognises the federation gateway by its shared secret. */
   gatewayTrust: GatewayTrust;
   /** Outbound webhook endpoints (the delivery worker is started by the hub). */

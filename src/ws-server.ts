@@ -26,6 +26,7 @@ import { createContext, purposeFrom, type Context, type Services } from './conte
 import { ACCESS_LOG_UNAVAILABLE, flushReads } from './services/access-log/access-log';
 import { formatError } from './errors';
 import { GATEWAY_SECRET_HEADER } from './services/federation/gateway-trust';
+import { documentForSubscribe } from './services/documents';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 
@@ -99,15 +100,26 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
       // Parse and validate here rather than in graphql-ws: its default turns a syntax error
       // into a 4500 close with the message as reason; this way it is an error message
       // formatted like on HTTP, and the same validation rules apply to both transports.
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        // Trusted documents: a registered id comes back parsed and validated; a refusal
+        // (unknown id, a plain document under TRUSTED_DOCUMENTS=require) as errors.
+        const trusted = await documentForSubscribe(
+          deps.services.trustedDocuments,
+          payload,
+          ctx.extra.viewer,
+          deps.schema,
+          rules,
+          deps.limits.maxTokens,
+        );
+        if (trusted.errors) return [...trusted.errors];
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: deps.limits.maxTokens });
+          document = trusted.document ?? parse(payload.query, { maxTokens: deps.limits.maxTokens });
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
           throw err;
         }
-        const errors = validate(deps.schema, document, rules);
+        const errors = trusted.document ? [] : validate(deps.schema, document, rules);
         if (errors.length > 0) return errors;
         const tooComplex = limitErrors(
           deps.schema,

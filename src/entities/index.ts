@@ -8,6 +8,7 @@ import { IdempotencyKeyRow } from './idempotency-key';
 import { JobPlanRow, type StoredPlanActivity } from './job-plan';
 import { OrganisationRow } from './organisation';
 import { PersonRow } from './person';
+import { PersistedDocumentRow } from './persisted-document';
 import { PersonLinkRow } from './person-link';
 import { ReferenceDataVersionRow } from './reference-data-version';
 import { ReferralRow } from './referral';
@@ -41,6 +42,7 @@ export const entities = [
   IdempotencyKeyRow,
   AccessLogRow,
   ConsentRow,
+  PersistedDocumentRow,
   WebhookEndpointRow,
   WebhookDeliveryRow,
   WebhookEndpointChangeRow,
@@ -57,6 +59,7 @@ export {
   IdempotencyKeyRow,
   JobPlanRow,
   OrganisationRow,
+  PersistedDocumentRow,
   PersonLinkRow,
   PersonRow,
   ReferenceDataVersionRow,

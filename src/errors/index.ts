@@ -8,4 +8,9 @@ export { InvalidTransitionError } from './invalid-transition-error';
 export { SourceUnavailableError } from './source-unavailable-error';
 export { QueryTooComplexError } from './query-too-complex-error';
 export { SubscriberTooSlowError } from './subscriber-too-slow-error';
+export {
+  BadRequestError,
+  PersistedDocumentNotFoundError,
+  PersistedDocumentRequiredError,
+} from './persisted-document-errors';
 export { formatError } from './format-error';

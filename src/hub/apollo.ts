@@ -45,6 +45,9 @@ export function createApollo({
     introspection: !config.isProduction,
     // Batched HTTP requests stay off (Apollo's default): one operation per request.
     allowBatchedHttpRequests: false,
+    // No automatic persisted queries: their cache would let any client register any
+    // document. Ids run registered documents only (src/services/documents/).
+    persistedQueries: false,
     csrfPrevention: true,
     parseOptions: { maxTokens: config.queryLimits.maxTokens },
     formatError: (formatted, error) =>

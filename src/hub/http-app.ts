@@ -17,6 +17,7 @@ import { requestIdFrom } from '../http/request-id';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { GATEWAY_SECRET_HEADER } from '../services/federation/gateway-trust';
+import { trustedDocumentsMiddleware } from '../services/documents';
 
 const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
 
@@ -65,6 +66,7 @@ export function mountRoutes(app: express.Express, deps: HttpAppDeps): void {
       enabled: config.playground.enabled,
       devTokens: config.playground.devTokens,
       secret: config.auth.secret,
+      trustedDocuments: config.trustedDocuments,
     }),
   );
   app.use(
@@ -76,6 +78,7 @@ export function mountRoutes(app: express.Express, deps: HttpAppDeps): void {
     },
     requireJsonBody(),
     express.json({ limit: '1mb' }),
+    trustedDocumentsMiddleware(services.trustedDocuments, authenticate),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const viewer = await authenticate(req.headers.authorization);

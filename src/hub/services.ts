@@ -14,6 +14,7 @@ import { ConsentService } from '../services/consent/consent-service';
 import { PersonDirectory } from '../services/persons/person-directory';
 import { ReferenceService } from '../services/reference/reference-service';
 import { gatewayTrust } from '../services/federation/gateway-trust';
+import { createTrustedDocuments } from '../services/documents';
 import { EventService } from '../services/referrals/event-service';
 import { ReferralService } from '../services/referrals/referral-service';
 import { WebhookService } from '../services/webhooks/endpoint-store';
@@ -48,6 +49,7 @@ export async function buildServices(
       consentService: new ConsentService(ds, reference, personDirectory),
       accessLog: new AccessLogReader(ds),
       events: new EventService(ds, dispatcher, config.events.subscriberBufferLimit),
+      trustedDocuments: createTrustedDocuments(ds, config.trustedDocuments),
       gatewayTrust: gatewayTrust(config.federation.gatewaySecret),
       webhooks: new WebhookService(
         ds,

@@ -5,6 +5,7 @@ import { AccessLog1795593600000 } from './1795593600000-access-log';
 import { Consent1795680000000 } from './1795680000000-consent';
 import { AccessLogBases1795766400000 } from './1795766400000-access-log-bases';
 import { AccessLogVia1795852800000 } from './1795852800000-access-log-via';
+import { PersistedDocuments1795939200000 } from './1795939200000-persisted-documents';
 import { Webhooks1796025600000 } from './1796025600000-webhooks';
 
 /** Migrations in order. Listed explicitly so the same list works from src/ and dist/. */
@@ -16,5 +17,6 @@ export const migrations = [
   Consent1795680000000,
   AccessLogBases1795766400000,
   AccessLogVia1795852800000,
+  PersistedDocuments1795939200000,
   Webhooks1796025600000,
 ];

@@ -24,7 +24,34 @@ function wantsHtml(req: Request): boolean {
   return req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
 }
 
-function page(req: Request, devTokens: boolean): string {
+/**
+ * Under TRUSTED_DOCUMENTS=require the IDE's plain documents are refused for every role but
+ * the exempt ones: a line above the IDE says so, rather than letting each run fail.
+ */
+function trustedDocumentsBanner(trusted: PlaygroundOptions['trustedDocuments']): string {
+  if (trusted?.mode !== 'require') return '';
+  const exempt = trusted.exemptRoles.length
+    ? `only with a token of an exempt role (${trusted.exemptRoles.map(escapeHtml).join(', ')})`
+    : 'for no role (no role is exempt)';
+  return (
+    '<div id="hub-trusted-documents" role="status" style="padding:6px 12px;' +
+    'font:13px system-ui,sans-serif;background:#8a1c1c;color:#fff">' +
+    '<strong>TRUSTED_DOCUMENTS=require is in force:</strong> this hub runs registered ' +
+    `documents by id only. The playground sends plain documents, so it works here ${exempt}; ` +
+    'everything else is refused with PERSISTED_DOCUMENT_REQUIRED.</div>'
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(
+  req: Request,
+  devTokens: boolean,
+  trusted: PlaygroundOptions['trustedDocuments'],
+): string {
+  const banner = trustedDocumentsBanner(trusted);
   const scheme = req.protocol === 'https' ? 'wss' : 'ws';
   return ruruHTML({
     endpoint: '/graphql',
@@ -37,16 +64,20 @@ function page(req: Request, devTokens: boolean): string {
       styleTags: (original) => original + TOKEN_BAR_STYLE(devTokens),
       // The token chosen in the bar (kept for this browser tab) becomes the IDE's header.
       configScript: (original) => original + TOKEN_BAR_SCRIPT,
-      bodyContent: (original) => (devTokens ? TOKEN_BAR_HTML : '') + original,
+      bodyContent: (original) => banner + (devTokens ? TOKEN_BAR_HTML : '') + original,
     },
   });
 }
 
-export function playgroundRoutes(options: {
+export interface PlaygroundOptions {
   enabled: boolean;
   devTokens: boolean;
   secret: string | undefined;
-}): Router {
+  /** The TRUSTED_DOCUMENTS mode, shown above the IDE when it is `require`. */
+  trustedDocuments?: { mode: string; exemptRoles: string[] };
+}
+
+export function playgroundRoutes(options: PlaygroundOptions): Router {
   const router = Router();
   if (!options.enabled) return router;
   router
@@ -55,7 +86,7 @@ export function playgroundRoutes(options: {
       if (!wantsHtml(req) || req.query.query !== undefined) return next();
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.setHeader('cache-control', 'no-store');
-      res.send(page(req, options.devTokens));
+      res.send(page(req, options.devTokens, options.trustedDocuments));
     })
     // OPTIONS goes on to Apollo, as in production: otherwise the router answers it itself
     // with a text/plain "GET, HEAD" (this route's methods only, not POST).
