@@ -34,6 +34,9 @@ function trustedDocumentsBanner(trusted: PlaygroundOptions['trustedDocuments']):
     ? `only with a token of an exempt role (${trusted.exemptRoles.map(escapeHtml).join(', ')})`
     : 'for no role (no role is exempt)';
   return (
+    // The page as a column, so the IDE takes what the banner (and token bar) leave.
+    '<style>body{display:flex;flex-direction:column;height:100vh;margin:0}' +
+    '#ruru-root{flex:1 1 auto;min-height:0;height:auto!important}</style>' +
     '<div id="hub-trusted-documents" role="status" style="padding:6px 12px;' +
     'font:13px system-ui,sans-serif;background:#8a1c1c;color:#fff">' +
     '<strong>TRUSTED_DOCUMENTS=require is in force:</strong> this hub runs registered ' +
