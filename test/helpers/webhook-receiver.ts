@@ -26,10 +26,13 @@ export interface ReceivedWebhook {
 export type Responder = (
   n: number,
   r: ReceivedWebhook,
-) => { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | 'hang';
 
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
+  /** Requests received and not answered yet, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   respond: Responder = () => ({ status: 200 });
   private readonly hanging: http.ServerResponse[] = [];
 
@@ -56,13 +59,18 @@ export class WebhookReceiver {
         const receiver = holder.self as WebhookReceiver;
         const n = receiver.received.length;
         receiver.received.push(r);
+        receiver.inFlight++;
+        receiver.maxInFlight = Math.max(receiver.maxInFlight, receiver.inFlight);
         const answer = receiver.respond(n, r);
         if (answer === 'hang') {
           receiver.hanging.push(res);
           return;
         }
-        res.writeHead(answer.status, answer.headers ?? {});
-        res.end(answer.body ?? '');
+        setTimeout(() => {
+          receiver.inFlight--;
+          res.writeHead(answer.status, answer.headers ?? {});
+          res.end(answer.body ?? '');
+        }, answer.delayMs ?? 0);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

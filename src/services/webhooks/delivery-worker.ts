@@ -71,6 +71,9 @@ export interface WebhookWorkerDeps {
 /** Endpoints one instance delivers at once. */
 const CONCURRENCY = 16;
 
+/** Deliveries kept per endpoint (`WebhookEndpoint.deliveries`); older ones are pruned. */
+export const KEPT_DELIVERIES = 1000;
+
 interface LeasedEndpoint {
   id: string;
   organisationId: string;
@@ -168,6 +171,8 @@ export class WebhookDeliveryWorker {
   private again = false;
   private stopped = false;
   private unfollow: (() => void) | undefined;
+  /** Successes per endpoint since its deliveries were last pruned. */
+  private readonly sincePrune = new Map<string, number>();
 
   constructor(private readonly d: WebhookWorkerDeps) {
     this.m = webhookMetrics(d.metrics, d.ds);
@@ -372,6 +377,9 @@ export class WebhookDeliveryWorker {
     attempt: number,
     outcome: PostOutcome,
   ): Promise<boolean> {
+    const n = (this.sincePrune.get(e.id) ?? 0) + 1;
+    this.sincePrune.set(e.id, n % 100);
+    if (n >= 100) await this.prune(e.id);
     return this.d.ds.transaction(async (m) => {
       const moved = await queryReturning<{ id: string }>(
         m,
@@ -456,6 +464,16 @@ export class WebhookDeliveryWorker {
       return;
     }
     if (row) this.wakeIn(delay);
+  }
+
+  /** Keeps the latest KEPT_DELIVERIES deliveries of an endpoint. */
+  private async prune(endpointId: string): Promise<void> {
+    await this.d.ds.query(
+      `DELETE FROM webhook_delivery WHERE endpoint_id = $1 AND position <= (
+         SELECT position FROM webhook_delivery WHERE endpoint_id = $1
+         ORDER BY position DESC OFFSET $2 LIMIT 1)`,
+      [endpointId, KEPT_DELIVERIES],
+    );
   }
 
   private async recordDelivery(
