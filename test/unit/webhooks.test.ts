@@ -9,12 +9,14 @@ import {
   parseRetryAfter,
   scheduledDelayMs,
 } from '../../src/services/webhooks/retry-schedule';
+import { postWebhook } from '../../src/services/webhooks/http-post';
 import { newSecret, signedHeaders } from '../../src/services/webhooks/signing';
 import {
   checkUrl,
   embeddedIPv4,
   isLoopbackAddress,
   isPrivateAddress,
+  safeLookup,
   UnsafeUrlError,
   type UrlPolicy,
 } from '../../src/services/webhooks/url-safety';
@@ -196,5 +198,31 @@ describe('signing', () => {
     expect(() => new Webhook(newSecret()).verify(body, { ...headers })).toThrow(
       WebhookVerificationError,
     );
+  });
+});
+
+describe('at delivery time (production)', () => {
+  test('an IP literal is checked before connecting (the socket asks no lookup for it)', async () => {
+    for (const url of ['https://169.254.169.254/latest', 'https://[::ffff:127.0.0.1]/x']) {
+      const out = await postWebhook(new URL(url), {}, '{}', {
+        timeoutMs: 1000,
+        policy: production,
+      });
+      expect(out).toMatchObject({ ok: false, status: null });
+      expect(out.error).toMatch(/^address refused/);
+    }
+    const http = await postWebhook(new URL('http://127.0.0.1:9/x'), {}, '{}', {
+      timeoutMs: 1000,
+      policy: production,
+    });
+    expect(http.error).toBe('address refused: only https URLs in production');
+  });
+
+  test('the lookup the socket uses refuses a name that resolves to a private address', async () => {
+    const lookup = safeLookup(production, false);
+    const err = await new Promise<unknown>((resolve) =>
+      lookup('localhost', { family: 0 }, (e) => resolve(e)),
+    );
+    expect(err).toBeInstanceOf(UnsafeUrlError);
   });
 });

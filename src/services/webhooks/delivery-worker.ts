@@ -111,11 +111,14 @@ function webhookMetrics(metrics: Metrics, ds: DataSource) {
     help: 'Events in the log after the cursors of enabled webhook endpoints (summed; an upper bound of the lag)',
     registers,
     async collect() {
-      const [row] = await ds.query<{ n: string | null }[]>(
-        `SELECT sum(greatest((SELECT coalesce(max(position), 0) FROM event) - cursor_position, 0)) AS n
-         FROM webhook_endpoint WHERE state = 'ENABLED'`,
-      );
-      this.set(Number(row?.n ?? 0));
+      // A scrape never fails because of this gauge: it keeps its last value instead.
+      const rows = await ds
+        .query<{ n: string | null }[]>(
+          `SELECT sum(greatest((SELECT coalesce(max(position), 0) FROM event) - cursor_position, 0)) AS n
+           FROM webhook_endpoint WHERE state = 'ENABLED'`,
+        )
+        .catch(() => null);
+      if (rows) this.set(Number(rows[0]?.n ?? 0));
     },
   });
   new Gauge({
@@ -124,10 +127,13 @@ function webhookMetrics(metrics: Metrics, ds: DataSource) {
     labelNames: ['state'],
     registers,
     async collect() {
+      const rows = await ds
+        .query<{ state: string; n: string }[]>(
+          `SELECT state, count(*) AS n FROM webhook_endpoint GROUP BY state`,
+        )
+        .catch(() => null);
+      if (!rows) return;
       this.reset();
-      const rows = await ds.query<{ state: string; n: string }[]>(
-        `SELECT state, count(*) AS n FROM webhook_endpoint GROUP BY state`,
-      );
       for (const r of rows) this.set({ state: r.state }, Number(r.n));
     },
   });

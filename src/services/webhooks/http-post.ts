@@ -6,7 +6,14 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { safeLookup, UnsafeUrlError, type UrlPolicy } from './url-safety';
+import net from 'node:net';
+import {
+  checkAddress,
+  checkUrlForm,
+  safeLookup,
+  UnsafeUrlError,
+  type UrlPolicy,
+} from './url-safety';
 
 export const RESPONSE_LIMIT = 4096;
 
@@ -25,6 +32,17 @@ export function postWebhook(
   o: { timeoutMs: number; policy: UrlPolicy; signal?: AbortSignal },
 ): Promise<PostOutcome> {
   const plainHttp = url.protocol === 'http:';
+  try {
+    // The form again (the policy may have changed since creation), and an IP literal here:
+    // the socket asks no lookup for an address, so safeLookup would not see it.
+    checkUrlForm(url.toString(), o.policy);
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (net.isIP(host)) checkAddress(host, host, o.policy, plainHttp);
+  } catch (err) {
+    if (err instanceof UnsafeUrlError)
+      return Promise.resolve({ ok: false, status: null, error: `address refused: ${err.message}` });
+    throw err;
+  }
   return new Promise((resolve) => {
     let settled = false;
     const finish = (out: PostOutcome) => {
