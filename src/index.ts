@@ -2,10 +2,13 @@
  * Process entry point: configuration → hub → listen; SIGTERM/SIGINT → graceful stop.
  * A second signal while stopping exits at once.
  */
+// First: with tracing on, the instrumentations must patch pg and undici before they load.
+import './observability/tracing/register';
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './config';
 import { isDataDirError } from './db/data-dir-errors';
 import { createLogger } from './observability/logger';
+import { shutdownTracing } from './observability/tracing';
 import { Hub } from './server';
 
 async function main(): Promise<void> {
@@ -30,8 +33,9 @@ async function main(): Promise<void> {
     }
     signalled = true;
     logger.info({ signal }, 'signal received');
+    // The spans still buffered are exported before the exit.
     hub.stop().then(
-      () => process.exit(0),
+      () => shutdownTracing().then(() => process.exit(0)),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         process.exit(1);

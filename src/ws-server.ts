@@ -7,11 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
+  execute,
   GraphQLError,
   getOperationAST,
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
+  subscribe,
   validate,
   type DocumentNode,
   type GraphQLSchema,
@@ -29,6 +31,7 @@ import { GATEWAY_SECRET_HEADER } from './services/federation/gateway-trust';
 import { documentForSubscribe } from './services/documents';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
+import { tracedWsRun, withWsTraceParent } from './observability/tracing';
 
 type ConnectionState = {
   viewer?: Viewer;
@@ -89,14 +92,21 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
         }
       },
       context: (ctx, id) =>
-        createContext(
-          deps.services,
-          ctx.extra.viewer ?? { kind: 'anonymous' },
-          `${ctx.extra.connectionId ?? 'ws'}:${id}`,
-          deps.logger,
-          purposeFrom(ctx.connectionParams?.purpose),
-          ctx.extra.gateway === true,
+        withWsTraceParent(
+          createContext(
+            deps.services,
+            ctx.extra.viewer ?? { kind: 'anonymous' },
+            `${ctx.extra.connectionId ?? 'ws'}:${id}`,
+            deps.logger,
+            purposeFrom(ctx.connectionParams?.purpose),
+            ctx.extra.gateway === true,
+          ),
+          ctx.connectionParams,
+          ctx.extra.request.headers,
         ),
+      // Each operation in a span when tracing is on (undefined, graphql-js directly, when off).
+      execute: tracedWsRun(execute),
+      subscribe: tracedWsRun(subscribe),
       // Parse and validate here rather than in graphql-ws: its default turns a syntax error
       // into a 4500 close with the message as reason; this way it is an error message
       // formatted like on HTTP, and the same validation rules apply to both transports.

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config, ConnectorConfig } from '../config';
+import { tracedConnector } from '../observability/tracing';
 import { EmbeddedArbetsformedlingen } from './arbetsformedlingen/embedded';
 import { HttpArbetsformedlingen } from './arbetsformedlingen/http';
 import type { AgencyEndpoint } from './http/http-batch-client';
@@ -67,6 +68,12 @@ export function createConnectors(
     connectors[source] = HTTP[source](c.endpoint, policy, c);
   };
   SOURCE_NAMES.forEach(wire);
+  // Each call in a span when tracing is on (the connectors themselves when it is off).
+  const traced = <S extends SourceName>(source: S): void => {
+    const state = states[source];
+    connectors[source] = tracedConnector(connectors[source], state ? 'http' : 'embedded', state);
+  };
+  SOURCE_NAMES.forEach(traced);
   const health = (): ConnectorHealth =>
     Object.fromEntries(
       SOURCE_NAMES.map((source) => {

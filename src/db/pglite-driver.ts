@@ -11,6 +11,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { types, type PGlite, type Results } from '@electric-sql/pglite';
+import { tracedStatement } from '../observability/tracing';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from './open-embedded';
 
 export interface PGliteDriverOptions {
@@ -59,13 +60,16 @@ export class PGliteSession extends EventEmitter {
     super();
   }
 
-  async query(text: string, params?: unknown[]): Promise<PgResult> {
-    if (params && params.length > 0) {
-      return toPgResult(await this.db.query(text, params));
-    }
-    // Like `pg` without parameters: the simple protocol, which allows several statements.
-    const results = await this.db.exec(text);
-    return toPgResult(results[results.length - 1]);
+  // In a span when tracing is on (the statement's text, never its parameters).
+  query(text: string, params?: unknown[]): Promise<PgResult> {
+    return tracedStatement(text, async () => {
+      if (params && params.length > 0) {
+        return toPgResult(await this.db.query(text, params));
+      }
+      // Like `pg` without parameters: the simple protocol, which allows several statements.
+      const results = await this.db.exec(text);
+      return toPgResult(results[results.length - 1]);
+    });
   }
 }
 

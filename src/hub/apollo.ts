@@ -18,6 +18,7 @@ import { formatError } from '../errors';
 import { observabilityPlugin } from '../observability/apollo-plugins';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import { graphqlTracingPlugins } from '../observability/tracing';
 import { accessLogPlugin } from '../security/access-log-plugin';
 import { queryLimitsPlugin } from '../security/query-limits-plugin';
 
@@ -74,6 +75,7 @@ export function createApollo({
       // operator's (OpenTelemetry), never the caller's.
       ApolloServerPluginInlineTraceDisabled(),
       observabilityPlugin(logger, metrics),
+      ...graphqlTracingPlugins<Context>(),
       queryLimitsPlugin(config.queryLimits),
       accessLogPlugin(logger),
     ],

@@ -16,6 +16,7 @@ import { playgroundRoutes } from '../http/playground/playground-routes';
 import { requestIdFrom } from '../http/request-id';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import { graphqlHttpTracing } from '../observability/tracing';
 import { GATEWAY_SECRET_HEADER } from '../services/federation/gateway-trust';
 import { trustedDocumentsMiddleware } from '../services/documents';
 
@@ -79,6 +80,8 @@ export function mountRoutes(app: express.Express, deps: HttpAppDeps): void {
     requireJsonBody(),
     express.json({ limit: '1mb' }),
     trustedDocumentsMiddleware(services.trustedDocuments, authenticate),
+    // The operation's span (none when tracing is off), active while Apollo runs it.
+    ...graphqlHttpTracing(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const viewer = await authenticate(req.headers.authorization);
