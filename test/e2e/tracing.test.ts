@@ -6,8 +6,10 @@
  *    connector calls (two agencies embedded, two over HTTP against the simulators), their SQL
  *    and the outgoing HTTP, all in the caller's trace; each simulator got a `traceparent`
  *    of that trace;
- *  - an operation over graphql-ws continuing `connectionParams.traceparent`;
- *  - no personnummer, name or person id used in any exported span's name or attributes;
+ *  - a query and a subscription over graphql-ws continuing `connectionParams.traceparent`;
+ *  - personByPersonnummer (a variable over HTTP, a literal over WS) and createReferral by
+ *    personnummer with a free-text note, then: no personnummer, name, person id or note used
+ *    in any exported span's name, attributes or events;
  *  - tracing off (the default): the receiver gets nothing, and the first module the entry
  *    loads patches nothing and loads no SDK (checked in a plain Node process).
  */
@@ -345,8 +347,8 @@ test('personByPersonnummer, with the personnummer as a variable', async () => {
   );
 });
 
-test('an operation over graphql-ws continues connectionParams.traceparent', async () => {
-  const person = data.persons.find((p) => caseloadIds.includes(p.id) && !used.has(`ws:${p.id}`))!;
+test('a query and a subscription over graphql-ws continue connectionParams.traceparent', async () => {
+  const person = data.persons.find((p) => caseloadIds.includes(p.id))!;
   const caller = callerTrace();
   const client = createClient({
     url: `${hub.url.replace('http', 'ws')}/graphql`,
@@ -363,6 +365,20 @@ test('an operation over graphql-ws continues connectionParams.traceparent', asyn
     await it.return?.();
     const result = first.value as { data?: { personByPersonnummer: { id: string } | null } };
     expect(result.data?.personByPersonnummer?.id).toBe(person.id);
+    // A subscription: its span covers setting it up, so it is exported while it runs.
+    const stop = client.subscribe(
+      { query: 'subscription WsEvents { referralEvents { id } }' },
+      { next: () => undefined, error: () => undefined, complete: () => undefined },
+    );
+    try {
+      await receiver.waitFor('the subscription span', () =>
+        receiver
+          .inTrace(caller.traceId)
+          .some((s) => s.name === 'subscription WsEvents' && s.parentSpanId === caller.spanId),
+      );
+    } finally {
+      stop();
+    }
   } finally {
     await client.dispose();
   }
@@ -385,7 +401,74 @@ test('an operation over graphql-ws continues connectionParams.traceparent', asyn
   expect(spans.some(isSql)).toBe(true);
 });
 
-test('no personnummer, name or person id in any exported span', () => {
+test('without connectionParams.traceparent, graphql-ws continues the upgrade request header', async () => {
+  const caller = callerTrace();
+  // What a gateway does: the header on the upgrade request, nothing in connection_init.
+  class WithTraceHeader extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { traceparent: caller.traceparent } });
+    }
+  }
+  const client = createClient({
+    url: `${hub.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WithTraceHeader,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${token}` },
+  });
+  try {
+    const it = client.iterate({ query: 'query WsViewer { viewer { role } }' });
+    await it.next();
+    await it.return?.();
+  } finally {
+    await client.dispose();
+  }
+  await receiver.waitFor('the upgrade-header trace', () =>
+    receiver
+      .inTrace(caller.traceId)
+      .some((s) => s.name === 'query WsViewer' && s.parentSpanId === caller.spanId),
+  );
+});
+
+test('createReferral by personnummer with a free-text note', async () => {
+  const note = `Fritext om hälsan, synthetic ${randomBytes(4).toString('hex')}`;
+  const caller = callerTrace();
+  let created: { id: string } | undefined;
+  // A person the caseload showed who has no open referral yet (the demo data has some).
+  for (const person of data.persons.filter((p) => caseloadIds.includes(p.id))) {
+    const res = await gql<{ createReferral: { id: string } }>(
+      hub,
+      {
+        query:
+          'mutation Refer($i: CreateReferralInput!) { createReferral(input: $i) { id status } }',
+        variables: {
+          i: {
+            personnummer: person.personnummer,
+            targetGroup: 'ARBETSLOS',
+            supportBarrier: '02',
+            note,
+            firstAppointmentAt: '2099-01-15T09:00:00.000Z',
+          },
+        },
+      },
+      { authorization: `Bearer ${token}`, traceparent: caller.traceparent },
+    );
+    remember(person.id);
+    if (res.data?.createReferral) {
+      created = res.data.createReferral;
+      break;
+    }
+  }
+  expect(created).toBeDefined();
+  used.add(note);
+  await receiver.waitFor('the referral trace', () =>
+    receiver
+      .inTrace(caller.traceId)
+      .some((s) => s.name === 'mutation Refer' && attr(s, 'hub.graphql.outcome') === 'ok'),
+  );
+  expect(receiver.inTrace(caller.traceId).some(isSql)).toBe(true);
+});
+
+test('no personnummer, name, person id or note in any exported span', () => {
   // The scan must have something to find in: the persons were used, the spans exported.
   expect(used.size).toBeGreaterThan(5);
   expect(receiver.spans.length).toBeGreaterThan(10);
