@@ -82,7 +82,8 @@ const schema = z.object({
   WEBHOOK_LEASE_MS: int(1000, 3_600_000).default(60_000),
   WEBHOOK_DISABLE_AFTER_MS: int(1, 90 * 24 * 3600 * 1000).default(5 * 24 * 3600 * 1000),
   WEBHOOK_ROTATION_GRACE_S: int(0, 7 * 24 * 3600).default(24 * 3600),
-  WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
+  // Unset: the event log's own safety-net poll (EVENT_POLL_INTERVAL_MS).
+  WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).optional(),
   WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
 });
 
@@ -356,7 +357,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseMs: e.WEBHOOK_LEASE_MS,
       disableAfterMs: e.WEBHOOK_DISABLE_AFTER_MS,
       rotationGraceS: e.WEBHOOK_ROTATION_GRACE_S,
-      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS ?? e.EVENT_POLL_INTERVAL_MS,
       allowedHosts: e.WEBHOOK_ALLOWED_HOSTS.split(',')
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),

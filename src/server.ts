@@ -136,6 +136,11 @@ export class Hub {
     // 4. Transports on one http.Server: graphql-ws, Apollo, then the routes.
     const app = express();
     const httpServer = http.createServer(app);
+    // Node's 5 s keep-alive closes idle connections that clients and proxies still consider
+    // open (a request sent on one as it closes fails with ECONNRESET); keep them longer than
+    // the usual proxy idle timeout (60 s), and the header timeout above it as Node requires.
+    httpServer.keepAliveTimeout = 65_000;
+    httpServer.headersTimeout = 66_000;
     this.httpServer = httpServer;
     const ws = attachGraphQLWebSocket(httpServer, {
       schema,
