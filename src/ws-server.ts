@@ -117,6 +117,7 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
           deps.services.trustedDocuments,
           payload,
           ctx.extra.viewer,
+          ctx.extra.gateway === true,
           deps.schema,
           rules,
           deps.limits.maxTokens,

@@ -79,7 +79,9 @@ export function mountRoutes(app: express.Express, deps: HttpAppDeps): void {
     },
     requireJsonBody(),
     express.json({ limit: '1mb' }),
-    trustedDocumentsMiddleware(services.trustedDocuments, authenticate),
+    trustedDocumentsMiddleware(services.trustedDocuments, authenticate, (req) =>
+      services.gatewayTrust.isGateway(req.headers[GATEWAY_SECRET_HEADER]),
+    ),
     // The operation's span (none when tracing is off), active while Apollo runs it.
     ...graphqlHttpTracing(),
     expressMiddleware(apollo, {

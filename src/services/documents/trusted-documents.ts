@@ -5,8 +5,11 @@
  * - `off`: ids are not looked at; only plain documents (`query`) run.
  * - `allow` (default): a registered id runs its document; plain documents run too.
  * - `require`: only registered ids run; a plain document is refused with
- *   PERSISTED_DOCUMENT_REQUIRED unless the verified token's role is in
- *   TRUSTED_DOCUMENTS_EXEMPT_ROLES.
+ *   PERSISTED_DOCUMENT_REQUIRED unless the caller may send plain documents: a verified
+ *   token whose role is in TRUSTED_DOCUMENTS_EXEMPT_ROLES, or, on the hub, the federation
+ *   gateway (its query plan's fetches are documents it generates, which no front-end can
+ *   register; behind a gateway it is the gateway that enforces `require`, see
+ *   src/gateway/trusted-documents.ts).
  *
  * An id comes as `documentId` (GraphQL-over-HTTP persisted documents; `sha256:<hex>` or bare
  * hex) or as Apollo's `extensions.persistedQuery.sha256Hash`. An unknown id is
@@ -85,10 +88,11 @@ export class TrustedDocuments {
   }
 
   /**
-   * Decides what runs. `viewer` is asked for only when the answer depends on the role (a
-   * plain document under `require`), so other requests authenticate once, as before.
+   * Decides what runs. `mayRunPlain` (is this caller exempt?) is asked only when the answer
+   * depends on it (a plain document under `require`), so other requests authenticate once,
+   * as before.
    */
-  async resolve(request: DocumentRequest, viewer: () => Promise<Viewer>): Promise<Resolution> {
+  async resolve(request: DocumentRequest, mayRunPlain: () => Promise<boolean>): Promise<Resolution> {
     if (this.mode === 'off') return { kind: 'plain' };
     const query =
       typeof request.query === 'string' && request.query.trim() !== '' ? request.query : undefined;
@@ -96,7 +100,7 @@ export class TrustedDocuments {
     const raw = request.documentId ?? fromApollo;
 
     if (raw === undefined || raw === null) {
-      if (query !== undefined && this.mode === 'require' && !this.isExempt(await viewer()))
+      if (query !== undefined && this.mode === 'require' && !(await mayRunPlain()))
         return refused(new PersistedDocumentRequiredError(), 400);
       return { kind: 'plain' };
     }
@@ -127,7 +131,7 @@ export class TrustedDocuments {
     const document = await this.registry.get(id.canonical);
     if (document) return { kind: 'registered', document };
     // A query that hashes to an unregistered id is a plain document under another name.
-    if (query !== undefined && (this.mode === 'allow' || this.isExempt(await viewer())))
+    if (query !== undefined && (this.mode === 'allow' || (await mayRunPlain())))
       return { kind: 'plain' };
     return refused(new PersistedDocumentNotFoundError(), 404);
   }
