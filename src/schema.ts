@@ -7,6 +7,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchemaSync, type PubSub } from 'type-graphql';
 import { resolvers } from './resolvers';
 import { buildSubgraph, printSubgraph } from './resolvers/federation/subgraph-schema';
+import { leanFieldResolvers } from './resolvers/middleware/lean-fields';
 import { guardRootFields } from './resolvers/middleware/policy-guard';
 
 /**
@@ -25,7 +26,8 @@ const noTopics: PubSub = {
 /**
  * The schema the hub serves: the type-graphql classes as a Federation 2 subgraph (so a
  * gateway can compose it, and `_entities`/`_service` answer the gateway only), with the
- * policy in front of every root field.
+ * policy in front of every root field, and lean resolvers for the fields that need no
+ * wrapper (lean-fields.ts).
  */
 export function buildHubSchema(): GraphQLSchema {
   const schema = buildSchemaSync({
@@ -34,7 +36,7 @@ export function buildHubSchema(): GraphQLSchema {
     // Input is validated by the services with errors that name the field (BAD_USER_INPUT).
     validate: false,
   });
-  return guardRootFields(buildSubgraph(schema));
+  return guardRootFields(leanFieldResolvers(buildSubgraph(schema)));
 }
 
 /** The SDL as committed: sorted, so the file changes only when the schema does. */

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Kind, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type {
   EmploymentServiceStatusRecord,
   FinancialAidCaseRecord,
@@ -6,6 +7,7 @@ import type {
   SfiEnrolmentRecord,
 } from '../../connectors/types';
 import type { Context } from '../../context';
+import { afterDecision } from '../../services/persons/field-access';
 import type { PersonRecord } from '../../services/persons/person-directory';
 import { encodePersonCursor } from '../../services/persons/person-service';
 import { toConnection, type ConnectionValue } from '../common/connection';
@@ -22,6 +24,13 @@ export type FinancialAidCaseView = FinancialAidCaseRecord & {
   person: PersonRecord;
   active: boolean;
 };
+
+/** True when the field's own selection names `name` (not through a fragment: then false). */
+function selectsDirectly(info: GraphQLResolveInfo, name: string): boolean {
+  return info.fieldNodes.some((node) =>
+    node.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === name),
+  );
+}
 
 @Resolver(() => Person)
 export class PersonResolver {
@@ -51,12 +60,18 @@ export class PersonResolver {
   })
   async persons(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => PersonFilter, { nullable: true }) filter?: PersonFilter | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 0–100 (default 20)' })
     first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<PersonConnectionValue> {
-    const page = await ctx.persons.persons(filter ?? {}, first, after);
+    // The page, the consents its field decisions need and the total: one statement.
+    const page = await ctx.persons.persons(filter ?? {}, first, after, {
+      consents: ctx.fields.decidesByConsent(),
+      count: selectsDirectly(info, 'totalCount'),
+    });
+    if (page.consents) ctx.fields.knowConsents(page.consents);
     return toConnection(
       page.persons,
       (p) => encodePersonCursor(p.id),
@@ -69,34 +84,31 @@ export class PersonResolver {
     nullable: true,
     description: 'Personnummer, 12 digits; null when withheld (protected identity)',
   })
-  async personnummer(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<string> {
-    await ctx.fields.require(p, 'identity');
-    return p.personnummer;
+  personnummer(@Root() p: PersonRecord, @Ctx() ctx: Context): string | Promise<string> {
+    return afterDecision(ctx.fields.allow(p, 'identity'), () => p.personnummer);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Förnamn; null when withheld' })
-  async givenName(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<string> {
-    await ctx.fields.require(p, 'identity');
-    return p.givenName;
+  givenName(@Root() p: PersonRecord, @Ctx() ctx: Context): string | Promise<string> {
+    return afterDecision(ctx.fields.allow(p, 'identity'), () => p.givenName);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Efternamn; null when withheld' })
-  async familyName(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<string> {
-    await ctx.fields.require(p, 'identity');
-    return p.familyName;
+  familyName(@Root() p: PersonRecord, @Ctx() ctx: Context): string | Promise<string> {
+    return afterDecision(ctx.fields.allow(p, 'identity'), () => p.familyName);
   }
 
   @FieldResolver(() => Organisation, {
     nullable: true,
     description: 'Folkbokföringsdistrikt: the district the person lives in; null when withheld',
   })
-  async homeDistrict(
+  homeDistrict(
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
-  ): Promise<OrganisationRecord | null> {
-    await ctx.fields.require(p, 'identity');
-    if (!p.homeDistrictId) return null;
-    return ctx.services.reference.organisation(p.homeDistrictId) ?? null;
+  ): OrganisationRecord | null | Promise<OrganisationRecord | null> {
+    return afterDecision(ctx.fields.allow(p, 'identity'), () =>
+      p.homeDistrictId ? (ctx.services.reference.organisation(p.homeDistrictId) ?? null) : null,
+    );
   }
 
   @FieldResolver(() => FinancialAidCase, {
@@ -109,10 +121,10 @@ export class PersonResolver {
     @Ctx() ctx: Context,
   ): Promise<FinancialAidCaseView | null> {
     // Denied before the source is asked: data minimisation starts with not fetching.
-    if (ctx.fields.never('financialAid')) await ctx.fields.require(p, 'financialAid');
+    if (ctx.fields.never('financialAid')) await ctx.fields.allow(p, 'financialAid');
     const record = await ctx.sources.load('socialtjanst', p.id);
     if (!record) return null;
-    await ctx.fields.require(p, 'financialAid', record.districtId);
+    await ctx.fields.allow(p, 'financialAid', record.districtId);
     return { ...record, person: p, active: record.status === 'ACTIVE' };
   }
 
@@ -125,7 +137,7 @@ export class PersonResolver {
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
   ): Promise<JobCentreEnrolmentRecord | null> {
-    await ctx.fields.require(p, 'jobCentre');
+    await ctx.fields.allow(p, 'jobCentre');
     return ctx.sources.load('jobbtorg', p.id);
   }
 
@@ -135,7 +147,7 @@ export class PersonResolver {
       'SFI enrolments, latest first (source sfi). Outside adult education only with the person’s consent (scope SFI).',
   })
   async sfi(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<SfiEnrolmentRecord[] | null> {
-    await ctx.fields.require(p, 'sfi');
+    await ctx.fields.allow(p, 'sfi');
     const record = await ctx.sources.load('sfi', p.id);
     if (record) return record;
     // No record means no enrolments, unless the source failed: then it is unknown.
@@ -151,7 +163,7 @@ export class PersonResolver {
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
   ): Promise<EmploymentServiceStatusRecord | null> {
-    await ctx.fields.require(p, 'employmentService');
+    await ctx.fields.allow(p, 'employmentService');
     return ctx.sources.load('arbetsformedlingen', p.id);
   }
 }

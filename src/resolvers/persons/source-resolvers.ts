@@ -15,6 +15,7 @@ import type {
 import type { Context } from '../../context';
 import type { CodeRecord, OrganisationRecord } from '../../services/reference/reference-service';
 import { codeOf } from '../reference/code-of';
+import { afterDecision } from '../../services/persons/field-access';
 import type { FinancialAidCaseView } from './person-resolver';
 import { Code } from '../reference/code';
 import { EmploymentServiceStatus, ProgrammeAssignment } from './employment-service';
@@ -31,13 +32,15 @@ export class FinancialAidCaseResolver {
     nullable: true,
     description: 'The district (stadsdel) that holds the case; null when withheld',
   })
-  async district(
+  district(
     @Root() c: FinancialAidCaseView,
     @Ctx() ctx: Context,
-  ): Promise<OrganisationRecord | null> {
+  ): OrganisationRecord | null | Promise<OrganisationRecord | null> {
     // Where the case is says where a protected person lives.
-    await ctx.fields.require(c.person, 'identity');
-    return ctx.services.reference.organisation(c.districtId) ?? null;
+    return afterDecision(
+      ctx.fields.allow(c.person, 'identity'),
+      () => ctx.services.reference.organisation(c.districtId) ?? null,
+    );
   }
 
   @FieldResolver(() => Code, {
@@ -60,9 +63,13 @@ export class FinancialAidCaseResolver {
     description:
       'Monthly decisions, latest first: the deciding district only (null with FORBIDDEN for others)',
   })
-  async decisions(@Root() c: FinancialAidCaseView, @Ctx() ctx: Context): Promise<DecisionView[]> {
-    await ctx.fields.require(c.person, 'assistanceDecisions', c.districtId);
-    return c.decisions.map((d) => ({ ...d, districtId: c.districtId, person: c.person }));
+  decisions(
+    @Root() c: FinancialAidCaseView,
+    @Ctx() ctx: Context,
+  ): DecisionView[] | Promise<DecisionView[]> {
+    return afterDecision(ctx.fields.allow(c.person, 'assistanceDecisions', c.districtId), () =>
+      c.decisions.map((d) => ({ ...d, districtId: c.districtId, person: c.person })),
+    );
   }
 }
 
@@ -72,9 +79,10 @@ export class AssistanceDecisionResolver {
     nullable: true,
     description: 'Belopp in SEK: only the deciding district sees it (FORBIDDEN otherwise)',
   })
-  async amount(@Root() d: DecisionView, @Ctx() ctx: Context): Promise<number> {
-    await ctx.fields.require(d.person, 'assistanceAmounts', d.districtId);
-    return Number(d.amount);
+  amount(@Root() d: DecisionView, @Ctx() ctx: Context): number | Promise<number> {
+    return afterDecision(ctx.fields.allow(d.person, 'assistanceAmounts', d.districtId), () =>
+      Number(d.amount),
+    );
   }
 }
 

@@ -14,8 +14,19 @@ export type ConsentRecord = Pick<ConsentRow, keyof ConsentRow>;
 
 export type ConsentStatus = 'PENDING' | 'ACTIVE' | 'EXPIRED' | 'WITHDRAWN';
 
+/** What a field decision reads of a consent (ConsentRecord has all of it). */
+export type ConsentTerms = Pick<
+  ConsentRecord,
+  'id' | 'parties' | 'scope' | 'validFrom' | 'validUntil'
+> & {
+  withdrawnAt: unknown;
+};
+
 /** The status of a consent on a Stockholm date. */
-export function consentStatus(c: ConsentRecord, today: string): ConsentStatus {
+export function consentStatus(
+  c: Pick<ConsentTerms, 'withdrawnAt' | 'validFrom' | 'validUntil'>,
+  today: string,
+): ConsentStatus {
   if (c.withdrawnAt) return 'WITHDRAWN';
   if (today < c.validFrom) return 'PENDING';
   if (today > c.validUntil) return 'EXPIRED';
@@ -72,6 +83,18 @@ export async function consentsOfPersons(
     [personIds],
   );
   return rows;
+}
+
+/**
+ * A scalar subquery giving the ConsentTerms of one person (`personId`: an SQL expression) as
+ * a JSON array, oldest first (the order consentsOfPersons uses), for a statement that reads
+ * a page of persons and their consents together.
+ */
+export function consentTermsOf(personId: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('id', c.id, 'parties', c.parties, 'scope', c.scope,
+            'validFrom', c.valid_from::text, 'validUntil', c.valid_until::text, 'withdrawnAt', c.withdrawn_at)
+            ORDER BY c.recorded_at, c.id), '[]')
+     FROM consent c WHERE c.person_id = ${personId})`;
 }
 
 /** Withdraws a consent not yet withdrawn; null when it already was. */

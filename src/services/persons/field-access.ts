@@ -7,11 +7,21 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { decidePersonField, maySeeIdentity, personFieldRule } from '../../auth/policy';
-import type { ConsentScope, FieldRule, PersonFieldGroup } from '../../auth/policy-table';
+import {
+  PERSON_FIELD_GROUPS,
+  type ConsentScope,
+  type FieldRule,
+  type PersonFieldGroup,
+} from '../../auth/policy-table';
 import type { Viewer } from '../../auth/viewer';
 import { ForbiddenError } from '../../errors';
 import type { AccessRecorder } from '../access-log/access-log';
-import { consentStatus, consentsOfPersons, type ConsentRecord } from '../consent/consent-store';
+import {
+  consentStatus,
+  consentsOfPersons,
+  type ConsentRecord,
+  type ConsentTerms,
+} from '../consent/consent-store';
 import type { PersonRecord } from './person-directory';
 
 function requirement(rule: FieldRule): string {
@@ -39,8 +49,22 @@ function basisOf(rule: FieldRule, consents: Map<ConsentScope, string>): string |
   }
 }
 
+/** The value, or the promise's value, passed on without a promise when there was none. */
+export function afterDecision<T, R>(value: T | Promise<T>, next: (value: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+type Denial = ConstructorParameters<typeof ForbiddenError>;
+/** A denial is kept as its arguments: each denied field gets its own error (its own path). */
+type Decision = { allowed: FieldRule; basis: string | undefined } | { denied: Denial };
+
 export class FieldAccess {
   private readonly consents: DataLoader<string, ConsentRecord[]>;
+  /** Per person: consent scopes valid today naming the viewer's organisation (consent id each). */
+  private readonly scopes = new Map<string, Map<ConsentScope, string>>();
+  /** Per person, field group and case district: decided once per operation. */
+  private readonly decisions = new Map<string, Decision>();
+  private todayValue: string | undefined;
 
   constructor(
     ds: DataSource,
@@ -61,20 +85,44 @@ export class FieldAccess {
     return this.consents.load(personId);
   }
 
+  /** True when some field group of a person is decided by consent for this viewer. */
+  decidesByConsent(): boolean {
+    return PERSON_FIELD_GROUPS.some((g) => personFieldRule(this.viewer, g).basis === 'consent');
+  }
+
   /**
-   * Scopes of the person's consents that are valid today and name the viewer's
-   * organisation, each with the most recently recorded consent that gives it.
+   * The consent terms of persons read together with them (one statement for a page): field
+   * decisions for these persons then need no consent lookup of their own.
    */
-  private async consentScopes(personId: string): Promise<Map<ConsentScope, string>> {
+  knowConsents(terms: ReadonlyMap<string, readonly ConsentTerms[]>): void {
+    for (const [personId, list] of terms) this.scopes.set(personId, this.scopesOf(list));
+  }
+
+  /**
+   * Scopes of the consents that are valid today and name the viewer's organisation, each
+   * with the most recently recorded consent that gives it (oldest first, so a later id wins).
+   */
+  private scopesOf(consents: readonly ConsentTerms[]): Map<ConsentScope, string> {
     const scopes = new Map<ConsentScope, string>();
     if (this.viewer.kind !== 'authenticated') return scopes;
-    const today = this.today();
-    // Oldest first, so a later consent's id wins.
-    for (const c of await this.consents.load(personId)) {
-      if (consentStatus(c, today) === 'ACTIVE' && c.parties.includes(this.viewer.orgId))
+    this.todayValue ??= this.today();
+    for (const c of consents) {
+      if (consentStatus(c, this.todayValue) === 'ACTIVE' && c.parties.includes(this.viewer.orgId))
         for (const s of c.scope) scopes.set(s, c.id);
     }
     return scopes;
+  }
+
+  private consentScopes(
+    personId: string,
+  ): Map<ConsentScope, string> | Promise<Map<ConsentScope, string>> {
+    const known = this.scopes.get(personId);
+    if (known) return known;
+    return this.consents.load(personId).then((consents) => {
+      const scopes = this.scopes.get(personId) ?? this.scopesOf(consents);
+      this.scopes.set(personId, scopes);
+      return scopes;
+    });
   }
 
   /** True when the table can never allow this group for the viewer's role (no lookup). */
@@ -83,39 +131,75 @@ export class FieldAccess {
   }
 
   /**
-   * Allows or denies one field group of one person. Denied: throws FORBIDDEN (the field
-   * resolves to null with the error on its path). Allowed: records the read in the access
-   * log and returns the basis.
+   * Allows or denies one field group of one person, as `require`, without a promise when
+   * nothing has to be looked up (no consent rule, or the person's consents already known).
+   * Denied: throws FORBIDDEN (the field resolves to null with the error on its path).
+   * Allowed: records the read in the access log and returns the basis.
    */
+  allow(
+    person: PersonRecord,
+    group: PersonFieldGroup,
+    caseDistrictId?: string | null,
+  ): FieldRule | Promise<FieldRule> {
+    const key = `${person.id} ${group} ${caseDistrictId ?? ''}`;
+    const known = this.decisions.get(key);
+    if (known) return this.apply(person.id, group, known);
+    const rule = personFieldRule(this.viewer, group);
+    const decide = (consents: Map<ConsentScope, string>): FieldRule => {
+      const decision = this.decide(person, group, rule, caseDistrictId, consents);
+      this.decisions.set(key, decision);
+      return this.apply(person.id, group, decision);
+    };
+    if (rule.basis !== 'consent' || (group === 'identity' && !maySeeIdentity(this.viewer, person)))
+      return decide(new Map());
+    return afterDecision(this.consentScopes(person.id), decide);
+  }
+
+  /** `allow`, always as a promise (for callers that await anyway). */
   async require(
     person: PersonRecord,
     group: PersonFieldGroup,
     caseDistrictId?: string | null,
   ): Promise<FieldRule> {
-    const rule = personFieldRule(this.viewer, group);
+    return this.allow(person, group, caseDistrictId);
+  }
+
+  private decide(
+    person: PersonRecord,
+    group: PersonFieldGroup,
+    rule: FieldRule,
+    caseDistrictId: string | null | undefined,
+    consents: Map<ConsentScope, string>,
+  ): Decision {
     if (group === 'identity' && !maySeeIdentity(this.viewer, person)) {
-      throw new ForbiddenError('Protected identity: withheld outside the owning district', {
-        fieldGroup: group,
-        requires: 'owning-district',
-      });
+      return {
+        denied: [
+          'Protected identity: withheld outside the owning district',
+          { fieldGroup: group, requires: 'owning-district' },
+        ],
+      };
     }
-    const consents =
-      rule.basis === 'consent'
-        ? await this.consentScopes(person.id)
-        : new Map<ConsentScope, string>();
     const decided = decidePersonField(this.viewer, group, {
       caseDistrictId,
       consentScopes: new Set(consents.keys()),
     });
     if (!decided) {
-      throw new ForbiddenError(
-        rule.basis === 'consent'
-          ? `Needs the person’s consent (scope ${rule.scope}) naming your organisation`
-          : 'Not available to your role',
-        { fieldGroup: group, requires: requirement(rule) },
-      );
+      return {
+        denied: [
+          rule.basis === 'consent'
+            ? `Needs the person’s consent (scope ${rule.scope}) naming your organisation`
+            : 'Not available to your role',
+          { fieldGroup: group, requires: requirement(rule) },
+        ],
+      };
     }
-    this.access.read(person.id, group, basisOf(decided, consents));
-    return decided;
+    return { allowed: decided, basis: basisOf(decided, consents) };
+  }
+
+  /** Throws a denial; records an allowed read (every time: a subscription drains per event). */
+  private apply(personId: string, group: PersonFieldGroup, decision: Decision): FieldRule {
+    if ('denied' in decision) throw new ForbiddenError(...decision.denied);
+    this.access.read(personId, group, decision.basis);
+    return decision.allowed;
   }
 }

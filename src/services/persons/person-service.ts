@@ -7,6 +7,7 @@ import { personScope } from '../../auth/policy';
 import type { Viewer } from '../../auth/viewer';
 import { parsePersonnummer } from '../../domain/personnummer';
 import { BadUserInputError } from '../../errors';
+import type { ConsentTerms } from '../consent/consent-store';
 import type { PersonDirectory, PersonFilterInput, PersonRecord } from './person-directory';
 import type { AccessRecorder } from '../access-log/access-log';
 import type { ReferenceService } from '../reference/reference-service';
@@ -32,6 +33,8 @@ export interface PersonPage {
   persons: PersonRecord[];
   hasNextPage: boolean;
   totalCount: () => Promise<number>;
+  /** The page's consent terms per person, when asked for (see PersonDirectory.page). */
+  consents?: Map<string, ConsentTerms[]>;
 }
 
 export class PersonService {
@@ -80,10 +83,12 @@ export class PersonService {
     return this.seen(person);
   }
 
+  /** `also`: read the page's consent terms and the total in the page's statement. */
   async persons(
     filter: PersonFilterInput,
     first: number | null | undefined,
     after: string | null | undefined,
+    also: { consents?: boolean; count?: boolean } = {},
   ): Promise<PersonPage> {
     const size = first ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
@@ -92,12 +97,21 @@ export class PersonService {
     this.validateFilter(filter);
     const afterId = after ? decodePersonCursor(after) : null;
     const scope = personScope(this.viewer);
-    const page = await this.directory.page(scope, filter, size, afterId);
+    const page = await this.directory.page(scope, filter, size, afterId, also);
     for (const p of page.persons) {
       this.byId.prime(p.id, p);
       this.seen(p);
     }
-    return { ...page, totalCount: () => this.directory.count(scope, filter) };
+    const { totalCount } = page;
+    return {
+      persons: page.persons,
+      hasNextPage: page.hasNextPage,
+      consents: page.consents,
+      totalCount: () =>
+        totalCount === undefined
+          ? this.directory.count(scope, filter)
+          : Promise.resolve(totalCount),
+    };
   }
 
   private validateFilter(filter: PersonFilterInput): void {
