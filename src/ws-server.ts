@@ -3,19 +3,27 @@
  * http.Server and the same schema as HTTP. The token is checked once in connection_init:
  * a bad token closes the socket with 4403; no token connects anonymously (public fields only).
  * Errors are masked by the same formatError as on HTTP.
+ *
+ * Event subscriptions are served by cohorts (src/events/cohorts/): graphql-ws runs only
+ * the first half of a subscription here (createSourceEventStream: the policy check, the
+ * cursor, registration), and onOperation hands the event stream to the cohort of its
+ * document, variables and permissions, which executes and serialises each live event once
+ * and writes it to every member's socket under the member's subscription id.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
+  createSourceEventStream,
   execute,
   GraphQLError,
   getOperationAST,
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
-  subscribe,
   validate,
+  type subscribe,
   type DocumentNode,
+  type ExecutionArgs,
   type GraphQLSchema,
 } from 'graphql';
 import type { Disposable } from 'graphql-ws';
@@ -26,6 +34,8 @@ import type { Authenticator } from './auth/authenticate';
 import type { Viewer } from './auth/viewer';
 import { createContext, purposeFrom, type Context, type Services } from './context';
 import { ACCESS_LOG_UNAVAILABLE, flushReads } from './services/access-log/access-log';
+import { BatchedAccessLogWriter } from './services/access-log/batched-writer';
+import { CohortRegistry } from './events/cohorts/registry';
 import { formatError } from './errors';
 import { GATEWAY_SECRET_HEADER } from './services/federation/gateway-trust';
 import { documentForSubscribe } from './services/documents';
@@ -64,8 +74,21 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
   const rules = deps.production
     ? [...specifiedRules, NoSchemaIntrospectionCustomRule]
     : specifiedRules;
+  const accessLog = new BatchedAccessLogWriter(deps.services.dataSource);
+  const cohorts = new CohortRegistry({
+    schema: deps.schema,
+    services: deps.services,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    format,
+    accessLog,
+  });
+  // The first half of graphql-js `subscribe`: the event stream, or the errors that refuse it.
+  // Typed as `subscribe`'s result: onOperation replaces a stream before graphql-ws reads it.
+  const sourceStream = (args: ExecutionArgs) =>
+    createSourceEventStream(args) as ReturnType<typeof subscribe>;
 
-  return useServer<Record<string, unknown> | undefined, ConnectionState>(
+  const server = useServer<Record<string, unknown> | undefined, ConnectionState>(
     {
       schema: deps.schema,
       connectionInitWaitTimeout: 3000,
@@ -106,7 +129,15 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
         ),
       // Each operation in a span when tracing is on (undefined, graphql-js directly, when off).
       execute: tracedWsRun(execute),
-      subscribe: tracedWsRun(subscribe),
+      subscribe: tracedWsRun(sourceStream) ?? sourceStream,
+      // An event stream goes to its cohort; anything else is executed per event as
+      // graphql-js `subscribe` would (no other subscription field exists today).
+      onOperation: (ctx, id, _payload, args, result) => {
+        if (CohortRegistry.serves(result))
+          return cohorts.join({ socket: ctx.extra.socket, id, args, source: result });
+        if (isAsyncIterable(result)) return executeEach(result, args);
+        return undefined;
+      },
       // Parse and validate here rather than in graphql-ws: its default turns a syntax error
       // into a 4500 close with the message as reason; this way it is an error message
       // formatted like on HTTP, and the same validation rules apply to both transports.
@@ -172,4 +203,24 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
     },
     wss,
   );
+  return {
+    // Sockets close first (members stop), then the access-log rows still pending are written.
+    dispose: async () => {
+      await server.dispose();
+      await accessLog.close();
+    },
+  };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof (Object(value) as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+async function* executeEach(
+  stream: AsyncIterable<unknown>,
+  args: ExecutionArgs,
+): AsyncGenerator<Awaited<ReturnType<typeof execute>>> {
+  for await (const rootValue of stream) yield await execute({ ...args, rootValue });
 }

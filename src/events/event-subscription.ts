@@ -7,6 +7,10 @@
  * deduplicated on position. Permission is checked when an event is offered (so others'
  * events take no buffer space) and again when it is delivered. A full buffer of live events
  * ends the subscription with SUBSCRIBER_TOO_SLOW.
+ *
+ * A cohort (src/events/cohorts/) renders live events once for all its members: it is told
+ * which events enter this subscription's live buffer and which leave it undelivered, so it
+ * keeps a shared payload exactly as long as a member may still take it.
  */
 import type { DataSource } from 'typeorm';
 import { SubscriberTooSlowError } from '../errors';
@@ -28,6 +32,12 @@ export interface SubscriptionOptions {
   bufferLimit: number;
 }
 
+/** Told about the live buffer: an event entered it, or left it without being delivered. */
+export interface LiveBufferHooks {
+  buffered(e: StoredEvent): void;
+  released(e: StoredEvent): void;
+}
+
 const PAGE = 200;
 
 export class EventSubscription implements AsyncIterableIterator<StoredEvent>, LiveSubscriber {
@@ -42,12 +52,19 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
   private expired = false;
   private offeredDuringRead = false;
   private expiryTimer: NodeJS.Timeout | undefined;
+  private hooks: LiveBufferHooks | undefined;
+  private beforeDeliver: (() => void) | undefined;
+  /** Whether the event `next()` returned last came from the live buffer (not the table). */
+  lastFromLive = false;
+  /** A live event taken from the buffer and not yet delivered or released. */
+  private inHand: StoredEvent | null = null;
 
   constructor(
     private readonly ds: DataSource,
     private readonly dispatcher: EventDispatcher,
     private readonly o: SubscriptionOptions,
   ) {
+    this.beforeDeliver = o.beforeDeliver;
     const head = dispatcher.add(this);
     this.last = BigInt(o.after ?? head);
     this.replaying = o.after !== null;
@@ -77,6 +94,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
       this.overflow = true;
     } else {
       this.live.push(e);
+      this.hooks?.buffered(e);
     }
     this.wakeUp?.();
   }
@@ -85,20 +103,45 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
     return this;
   }
 
+  /** Reports live-buffer changes from now on (set before the first event is offered live). */
+  watchLiveBuffer(hooks: LiveBufferHooks): void {
+    this.hooks = hooks;
+    for (const e of this.live) hooks.buffered(e);
+  }
+
+  /**
+   * Hands the per-delivery hook (dropping per-operation caches) to the caller, who then
+   * calls it only before executions of its own: a shared payload needs no fresh caches.
+   */
+  takeBeforeDeliver(): (() => void) | undefined {
+    const hook = this.beforeDeliver;
+    this.beforeDeliver = undefined;
+    return hook;
+  }
+
   async next(): Promise<IteratorResult<StoredEvent>> {
     try {
       for (;;) {
         if (this.done) return { done: true, value: undefined };
         this.throwIfExpired();
+        const fromLive = this.live.length > 0 && !this.replayed.length && !this.replaying;
         const e = await this.take();
+        if (e && fromLive) this.inHand = e;
         this.throwIfExpired();
         if (!e) continue;
-        if (BigInt(e.position) <= this.last) continue; // already replayed
-        this.last = BigInt(e.position);
-        // Checked again at delivery: permission may have changed since the event was offered.
-        if (!this.o.allowed(e)) continue;
+        this.inHand = null;
+        const skip =
+          BigInt(e.position) <= this.last || // already replayed
+          // Checked again at delivery: permission may have changed since the event was offered.
+          !this.o.allowed(e);
+        if (BigInt(e.position) > this.last) this.last = BigInt(e.position);
+        if (skip) {
+          if (fromLive) this.hooks?.released(e);
+          continue;
+        }
+        this.lastFromLive = fromLive;
         this.lastDelivered = encodeEventCursor(e.position);
-        this.o.beforeDeliver?.();
+        this.beforeDeliver?.();
         return { done: false, value: e };
       }
     } catch (err) {
@@ -144,6 +187,13 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
 
   private finish(): void {
     this.done = true;
+    // Live events that will never be delivered now: the cohort may drop their payloads.
+    if (this.hooks) {
+      if (this.inHand) this.hooks.released(this.inHand);
+      for (const e of this.live) this.hooks.released(e);
+    }
+    this.inHand = null;
+    this.live.length = 0;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.dispatcher.remove(this);
     this.wakeUp?.();

@@ -1,0 +1,65 @@
+/**
+ * A cohort: the subscriptions on this instance with the same cohort key (fingerprint.ts).
+ * A live event is executed and serialised once for the whole cohort, the first time a
+ * member takes it, and every member that takes it gets the same payload text.
+ *
+ * Payloads are kept exactly as long as a member may still take them: each member's
+ * EventSubscription reports the events entering its live buffer (a reference) and those
+ * leaving it undelivered (released); a member taking one releases its reference. So a
+ * payload is never shared with a member that was not already waiting for that event when
+ * it was rendered, and events replayed from the table (catch-up) are rendered by each
+ * member itself, as of when it reads them.
+ */
+import type { Context } from '../../context';
+import type { StoredEvent } from '../event-types';
+import type { LiveBufferHooks } from '../event-subscription';
+import type { Rendered, RenderEvent } from './render';
+
+interface Entry {
+  refs: number;
+  rendered: Promise<Rendered> | null;
+}
+
+export class Cohort implements LiveBufferHooks {
+  members = 0;
+  private readonly payloads = new Map<string, Entry>();
+
+  constructor(
+    readonly key: string,
+    private readonly render: RenderEvent,
+    /** A fresh per-operation context of the cohort's permission class, per execution. */
+    private readonly context: () => Context,
+    private readonly executed: () => void,
+  ) {}
+
+  buffered(e: StoredEvent): void {
+    const entry = this.payloads.get(e.position);
+    if (entry) entry.refs++;
+    else this.payloads.set(e.position, { refs: 1, rendered: null });
+  }
+
+  released(e: StoredEvent): void {
+    const entry = this.payloads.get(e.position);
+    if (entry && --entry.refs <= 0) this.payloads.delete(e.position);
+  }
+
+  /** The shared payload of a live event a member took from its buffer (and its release). */
+  take(e: StoredEvent): Promise<Rendered> {
+    const entry = this.payloads.get(e.position);
+    if (!entry) return this.execute(e); // not expected: a member only takes what it holds
+    entry.rendered ??= this.execute(e);
+    const rendered = entry.rendered;
+    this.released(e);
+    return rendered;
+  }
+
+  /** Payloads held for members (for tests and the gauge). */
+  get held(): number {
+    return this.payloads.size;
+  }
+
+  private execute(e: StoredEvent): Promise<Rendered> {
+    this.executed();
+    return this.render(e, this.context());
+  }
+}
