@@ -8,10 +8,14 @@
  *   GATEWAY_PORT               default 4100 (0 picks a free one); HOST as for the hub
  *   FEDERATION_GATEWAY_SECRET  sent to both subgraphs as x-gateway-secret (outside production
  *                              the development secret the hub also falls back to)
- * and, for the in-process appointment subgraph, the hub's AUTH_* and DEMO_PERSONS.
+ *   TRUSTED_DOCUMENTS, TRUSTED_DOCUMENTS_EXEMPT_ROLES, TRUSTED_DOCUMENTS_CACHE_TTL_S
+ *                              as on the hub, enforced here (ids are looked up on the hub)
+ * and the hub's AUTH_* (exempt roles' tokens; the in-process appointment subgraph), and
+ * DEMO_PERSONS for that subgraph.
  * Prints the URL it serves on stdout.
  */
 import { demoAppointmentStore, startAppointmentsSubgraph } from '../src/appointments';
+import { createJwtVerifier } from '../src/auth/jwt-verifier';
 import { loadConfig } from '../src/config';
 import { startGateway } from '../src/gateway/gateway';
 import { createLogger } from '../src/observability/logger';
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
     port: port(process.env.GATEWAY_PORT, DEFAULT_GATEWAY_PORT),
     host: config.host,
     production: config.isProduction,
+    trustedDocuments: { config: config.trustedDocuments, verify: createJwtVerifier(config.auth) },
     logLevel:
       config.logLevel === 'silent' ? 'silent' : config.logLevel === 'fatal' ? 'error' : 'warn',
   });

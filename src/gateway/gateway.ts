@@ -29,8 +29,11 @@ import wsTransport from '@graphql-mesh/transport-ws';
 import { parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { JwtVerifier } from '../auth/jwt-verifier';
+import type { TrustedDocumentsConfig } from '../services/documents';
 import { servePlayground } from './playground';
 import { APPOINTMENTS, HUB, SUPERGRAPH_FILE } from './supergraph';
+import { hubDocumentSource, useTrustedDocuments } from './trusted-documents';
 
 export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
 
@@ -50,6 +53,12 @@ export interface GatewayOptions {
   logLevel?: 'warn' | 'error' | 'silent';
   /** Production: introspection off. */
   production?: boolean;
+  /**
+   * TRUSTED_DOCUMENTS as on the hub, enforced here (the hub lets the gateway's own fetches
+   * through): ids are looked up on the hub; exempt roles are read from tokens `verify`
+   * accepts. Absent: `off`, every document runs as far as the subgraphs allow.
+   */
+  trustedDocuments?: { config: TrustedDocumentsConfig; verify: JwtVerifier };
 }
 
 export interface Gateway {
@@ -153,6 +162,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         ],
       },
     },
+    plugins: () =>
+      options.trustedDocuments && options.trustedDocuments.config.mode !== 'off'
+        ? [
+            useTrustedDocuments({
+              ...options.trustedDocuments,
+              source: hubDocumentSource(hubUrl, secret, GATEWAY_SECRET_HEADER),
+            }),
+          ]
+        : [],
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     // Yoga's GraphiQL and the landing page load their assets from a CDN: nothing may be

@@ -18,7 +18,11 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { graphqlHttpTracing } from '../observability/tracing';
 import { GATEWAY_SECRET_HEADER } from '../services/federation/gateway-trust';
-import { trustedDocumentsMiddleware } from '../services/documents';
+import {
+  gatewayDocumentsRoute,
+  GATEWAY_DOCUMENTS_PATH,
+  trustedDocumentsMiddleware,
+} from '../services/documents';
 
 const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
 
@@ -70,6 +74,13 @@ export function mountRoutes(app: express.Express, deps: HttpAppDeps): void {
       trustedDocuments: config.trustedDocuments,
     }),
   );
+  const fromGateway = (req: express.Request): boolean =>
+    services.gatewayTrust.isGateway(req.headers[GATEWAY_SECRET_HEADER]);
+  // The federation gateway looks up registered documents here (it enforces `require`).
+  app.get(
+    `${GATEWAY_DOCUMENTS_PATH}/:id`,
+    gatewayDocumentsRoute(services.trustedDocuments, fromGateway),
+  );
   app.use(
     '/graphql',
     // Answers carry personal data: no browser or proxy may keep a copy (GET queries too).
@@ -79,9 +90,7 @@ export function mountRoutes(app: express.Express, deps: HttpAppDeps): void {
     },
     requireJsonBody(),
     express.json({ limit: '1mb' }),
-    trustedDocumentsMiddleware(services.trustedDocuments, authenticate, (req) =>
-      services.gatewayTrust.isGateway(req.headers[GATEWAY_SECRET_HEADER]),
-    ),
+    trustedDocumentsMiddleware(services.trustedDocuments, authenticate, fromGateway),
     // The operation's span (none when tracing is off), active while Apollo runs it.
     ...graphqlHttpTracing(),
     expressMiddleware(apollo, {
@@ -93,7 +102,7 @@ export function mountRoutes(app: express.Express, deps: HttpAppDeps): void {
           String(res.locals.requestId),
           logger,
           purposeFrom(req.headers['x-purpose']),
-          services.gatewayTrust.isGateway(req.headers[GATEWAY_SECRET_HEADER]),
+          fromGateway(req),
         );
       },
     }),

@@ -20,7 +20,15 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { DocumentStore } from './document-store';
+
+/**
+ * Where registered documents' texts come from: the hub's store, or, in the federation
+ * gateway, the hub itself over HTTP (src/gateway/trusted-documents.ts).
+ */
+export interface DocumentSource {
+  /** The text registered under a canonical id, or undefined when none is. */
+  find(canonicalId: string): Promise<string | undefined>;
+}
 
 export interface PreparedDocument {
   document?: DocumentNode;
@@ -71,13 +79,13 @@ export interface RegistryOptions {
 export class DocumentRegistry {
   private readonly cache: LRUCache<string, RegisteredDocument>;
 
-  constructor(store: DocumentStore, options: RegistryOptions) {
+  constructor(source: DocumentSource, options: RegistryOptions) {
     this.cache = new LRUCache<string, RegisteredDocument>({
       max: options.maxEntries,
       ttl: options.ttlMs,
       // Concurrent misses for one id share one query; `undefined` (unknown) is not cached.
       fetchMethod: async (id) => {
-        const text = await store.find(id);
+        const text = await source.find(id);
         return text === undefined ? undefined : new RegisteredDocument(id, text);
       },
     });

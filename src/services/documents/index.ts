@@ -9,6 +9,12 @@ import { TrustedDocuments, type TrustedDocumentsConfig } from './trusted-documen
 
 export { trustedDocumentsMiddleware } from './http-middleware';
 export { documentForSubscribe } from './ws-documents';
+export {
+  gatewayDocumentsRoute,
+  GATEWAY_DOCUMENTS_PATH,
+  type GatewayDocument,
+} from './gateway-route';
+export { DocumentRegistry, type DocumentSource } from './document-registry';
 export { TrustedDocuments, type TrustedDocumentsConfig } from './trusted-documents';
 
 /** Documents kept in memory per instance: far more than the front-ends ship together. */

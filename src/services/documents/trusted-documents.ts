@@ -82,6 +82,11 @@ export class TrustedDocuments {
     return this.config.mode;
   }
 
+  /** The document registered under a canonical id (from memory when it can). */
+  registered(canonicalId: string): Promise<RegisteredDocument | undefined> {
+    return this.registry.get(canonicalId);
+  }
+
   /** True when this verified viewer may send plain documents under `require`. */
   isExempt(viewer: Viewer): boolean {
     return viewer.kind === 'authenticated' && this.exempt.has(viewer.role);
@@ -92,7 +97,10 @@ export class TrustedDocuments {
    * depends on it (a plain document under `require`), so other requests authenticate once,
    * as before.
    */
-  async resolve(request: DocumentRequest, mayRunPlain: () => Promise<boolean>): Promise<Resolution> {
+  async resolve(
+    request: DocumentRequest,
+    mayRunPlain: () => Promise<boolean>,
+  ): Promise<Resolution> {
     if (this.mode === 'off') return { kind: 'plain' };
     const query =
       typeof request.query === 'string' && request.query.trim() !== '' ? request.query : undefined;
@@ -128,7 +136,7 @@ export class TrustedDocuments {
         400,
       );
 
-    const document = await this.registry.get(id.canonical);
+    const document = await this.registered(id.canonical);
     if (document) return { kind: 'registered', document };
     // A query that hashes to an unregistered id is a plain document under another name.
     if (query !== undefined && (this.mode === 'allow' || (await mayRunPlain())))
