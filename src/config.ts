@@ -56,6 +56,9 @@ const schema = z.object({
   QUERY_MAX_TOKENS: int(100, 1_000_000).default(3000),
   QUERY_MAX_COST: int(1, 10_000_000).default(10000),
   EVENT_POLL_INTERVAL_MS: int(50, 60000).default(1000),
+  // Unset: the event log's safety-net poll (EVENT_POLL_INTERVAL_MS).
+  EVENT_SEQUENCER_POLL_INTERVAL_MS: int(10, 60000).optional(),
+  EVENT_POSITION_WAIT_MS: int(0, 60000).default(5000),
   SUBSCRIBER_BUFFER_LIMIT: int(1, 1_000_000).default(1000),
   JOB_GUARANTEE_CHECK_INTERVAL_S: int(1, 86400).default(60),
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
@@ -226,6 +229,10 @@ export interface Config {
     pollIntervalMs: number;
     /** Events a subscriber may have waiting before it is ended as too slow. */
     subscriberBufferLimit: number;
+    /** Safety-net poll of the elected sequencer (writers wake it at commit). */
+    sequencerPollIntervalMs: number;
+    /** How long a mutation waits for its events' positions before it answers anyway. */
+    positionWaitMs: number;
   };
   /** How often the job-guarantee checker looks for missed plan deadlines. */
   jobGuaranteeCheckIntervalS: number;
@@ -341,6 +348,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     events: {
       pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
       subscriberBufferLimit: e.SUBSCRIBER_BUFFER_LIMIT,
+      sequencerPollIntervalMs: e.EVENT_SEQUENCER_POLL_INTERVAL_MS ?? e.EVENT_POLL_INTERVAL_MS,
+      positionWaitMs: e.EVENT_POSITION_WAIT_MS,
     },
     jobGuaranteeCheckIntervalS: e.JOB_GUARANTEE_CHECK_INTERVAL_S,
     // Outside production a development secret keeps `npm start` + `npm run gateway` working

@@ -2,11 +2,13 @@
  * The hub's life cycle. `start()` reads as the start order and `doStop()` as the stop order;
  * the pieces they assemble live in src/hub/ (store, services, Apollo, routes).
  *
- * Start: data source → migrations → reference data → demo data → event dispatcher → job
- * guarantee check → services → schema → graphql-ws and Apollo on one http.Server → routes →
- * webhook delivery → listen. Stop: refuse new work, close WebSockets with 1001, let in-flight
- * HTTP requests finish (up to SHUTDOWN_GRACE_MS), stop webhook delivery, the job guarantee
- * check and the dispatcher, then destroy the data source.
+ * Start: data source → migrations → reference data → demo data → event sequencer (elected, or
+ * waiting to take over) → event dispatcher → job guarantee check → services → schema →
+ * graphql-ws and Apollo on one http.Server → routes → webhook delivery → listen. Stop: refuse
+ * new work, close WebSockets with 1001, let in-flight HTTP requests finish (up to
+ * SHUTDOWN_GRACE_MS), stop webhook delivery, the job guarantee check, the sequencer (a last
+ * pass, then its lock goes to another instance) and the dispatcher, then destroy the data
+ * source.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +25,9 @@ import type { Context } from './context';
 import type { DataSourceOptions } from './db/data-source';
 import { EventDispatcher } from './events/dispatcher';
 import { pgliteNotifications, postgresNotifications } from './events/notifications';
+import { registerSequencerMetrics } from './events/sequencer/metrics';
+import { EventSequencer } from './events/sequencer/sequencer';
+import { waitersFor } from './events/sequencer/waiters';
 import { createApollo } from './hub/apollo';
 import { openHubDatabase } from './hub/database';
 import { mountRoutes } from './hub/http-app';
@@ -54,6 +59,7 @@ export class Hub {
   private stopping: Promise<void> | undefined;
   private pglite: PGlite | undefined;
   private dispatcher: EventDispatcher | undefined;
+  private sequencer: EventSequencer | undefined;
   /** How each source is wired and its breaker state, for /readyz. */
   private connectorHealth: (() => ConnectorHealth) | undefined;
   private stopJobGuarantee: (() => Promise<void>) | undefined;
@@ -105,8 +111,15 @@ export class Hub {
       (opened) => (this.ds = opened),
     );
 
-    // 2. Events: the dispatcher (LISTEN/NOTIFY or the embedded channel), then the
-    //    job-guarantee check that writes events.
+    // 2. Events: the sequencer that gives positions (elected: positions what a stopped or
+    //    killed instance left before this one serves), the dispatcher (LISTEN/NOTIFY or the
+    //    embedded channel), then the job-guarantee check that writes events.
+    this.sequencer = new EventSequencer(ds, config.database, logger, {
+      pollIntervalMs: config.events.sequencerPollIntervalMs,
+      positionWaitMs: config.events.positionWaitMs,
+    });
+    await this.sequencer.start();
+    registerSequencerMetrics(metrics, this.sequencer, ds);
     const notifications =
       config.database.kind === 'postgres'
         ? postgresNotifications(config.database.url, logger)
@@ -114,6 +127,9 @@ export class Hub {
     this.dispatcher = new EventDispatcher(ds, logger, notifications, config.events.pollIntervalMs);
     await this.dispatcher.start();
     registerEventGauges(metrics, this.dispatcher);
+    // Writers here waiting for positions another instance's sequencer gave: the log moved.
+    const waiters = waitersFor(ds);
+    this.dispatcher.follow(() => void waiters.check(ds).catch(() => undefined));
     this.stopJobGuarantee = scheduleJobGuaranteeCheck(
       ds,
       logger,
@@ -200,9 +216,11 @@ export class Hub {
       // 1. Transports: Apollo's drain closes WebSockets (1001), then lets in-flight HTTP finish.
       if (this.apollo) await this.apollo.stop();
       else if (this.httpServer?.listening) await new Promise((r) => this.httpServer?.close(r));
-      // 2. Background work that writes: webhook delivery, the job guarantee check, then the dispatcher.
+      // 2. Background work that writes: webhook delivery, the job guarantee check; then the
+      //    sequencer (after the last writer) and the dispatcher.
       await this.webhooks?.stop();
       await this.stopJobGuarantee?.();
+      await this.sequencer?.stop();
       await this.dispatcher?.stop();
     } finally {
       // 3. The store, last, even when a step above failed.

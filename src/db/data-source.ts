@@ -8,6 +8,7 @@ import { types as pgTypeParsers } from 'pg';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import type { DatabaseConfig } from '../config';
 import { entities } from '../entities';
+import { OutboxCommitSubscriber } from '../events/sequencer/commit-hook';
 import { migrations } from '../migrations';
 import { createPGliteDriver } from './pglite-driver';
 
@@ -30,6 +31,8 @@ export function createDataSource(db: DatabaseConfig, options: DataSourceOptions 
     type: 'postgres' as const,
     entities,
     migrations,
+    // Positions of appended events are known when their transaction's promise resolves.
+    subscribers: [OutboxCommitSubscriber],
     migrationsTableName: 'migrations',
     // Schema changes go through migrations only.
     synchronize: false,

@@ -1,9 +1,10 @@
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * The event log's position counter: one row (id 1). The outbox bumps it with UPDATE …
- * RETURNING as the last statement of a writing transaction; the row lock held until
- * commit makes positions visible strictly in order.
+ * The event log's position counter: one row (id 1), the last position handed out. Only the
+ * sequencer (src/events/sequencer/) writes it, in the transaction that gives positions,
+ * after locking it (FOR UPDATE), so two passes can never hand out the same position even
+ * if the advisory lock that elects one sequencer were bypassed. Writers never touch it.
  */
 @Entity({ name: 'event_sequence' })
 @Check('event_sequence_id_check', 'id = 1')

@@ -1,12 +1,16 @@
-import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { ReferralEventType } from '../events/event-types';
 
 /**
- * One event of the referral event log (the transactional outbox), append-only. `position`
- * comes from event_sequence in the writing transaction (see src/events/outbox.ts).
+ * One event of the referral event log (the transactional outbox), append-only. The writing
+ * transaction inserts it without a position (src/events/outbox.ts); the sequencer
+ * (src/events/sequencer/) gives it one after commit. Readers only see positioned rows.
  */
 @Entity({ name: 'event' })
 @Unique('event_id_key', ['id'])
+@Unique('event_position_key', ['position'])
+// What the sequencer reads: the rows still waiting, in its order.
+@Index('event_unsequenced_idx', ['txId', 'seq'], { where: 'position IS NULL' })
 @Index('event_referral_idx', ['referralId', 'position'])
 @Index('event_district_idx', ['districtId', 'position'])
 @Index('event_job_centre_idx', ['jobCentreId', 'position'])
@@ -16,9 +20,23 @@ import type { ReferralEventType } from '../events/event-types';
   where: "type = 'PLAN_DEADLINE_MISSED'",
 })
 export class EventRow {
-  /** int8: a decimal string (pg does not turn it into a number that could lose digits). */
-  @PrimaryColumn('bigint', { primaryKeyConstraintName: 'event_pkey' })
-  position: string;
+  /** Insertion order, the tiebreaker within one transaction (int8 as a decimal string). */
+  @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'event_pkey' })
+  seq: string;
+
+  /**
+   * The writing transaction's id (`txid_current()`, the same 64-bit id as
+   * `pg_current_xact_id()`; bigint because TypeORM has no xid8 type).
+   */
+  @Column('bigint', { name: 'tx_id', default: () => 'txid_current()' })
+  txId: string;
+
+  /**
+   * Gap-free, 1..n, null until sequenced. int8: a decimal string (pg does not turn it into
+   * a number that could lose digits).
+   */
+  @Column('bigint', { nullable: true })
+  position: string | null;
 
   @Column('uuid')
   id: string;

@@ -1,6 +1,11 @@
 /**
  * Reads the event log in position order, restricted to a referral scope and a filter.
  * Used by `events` (replay), by subscriptions catching up, and by the dispatcher.
+ *
+ * Only positioned events are the log: a committed event waits (position null) until the
+ * sequencer reaches it (src/events/sequencer/), and `position > $1` never matches it before.
+ * Positions appear in contiguous blocks, one sequencer transaction at a time, so a reader
+ * that has passed N never finds a new event at or below N.
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReferralScope } from '../auth/policy';
@@ -68,7 +73,7 @@ export async function readEvents(
   return rows.map(toStoredEvent);
 }
 
-/** The highest committed position (0 when the log is empty). */
+/** The highest position handed out (0 when the log is empty). */
 export async function headPosition(db: DataSource | EntityManager): Promise<string> {
   const [row] = await db.query<{ head: string | null }[]>(
     'SELECT max(position) AS head FROM event',

@@ -1,35 +1,35 @@
 /**
  * The transactional outbox: events are written in the same transaction as the state
- * change they describe. Call `appendEvents` as the last statement before commit: it takes
- * the row lock on the position counter, which is held until the commit, so transactions
- * that write events commit in position order — a reader never sees position N+1 before N.
- * The NOTIFY is delivered by PostgreSQL at commit (never for a rolled-back transaction)
- * and only wakes dispatchers: the event table is the truth.
+ * change they describe, without a position. Writers share no counter row: each event row
+ * carries its transaction's id (`tx_id`) and an insertion number (`seq`), and the sequencer
+ * (src/events/sequencer/) gives positions after commit — gap-free, in (tx_id, seq) order,
+ * only below the snapshot horizon — then NOTIFYs the dispatchers. Readers see positioned
+ * rows only. A rolled-back transaction leaves no row, so it consumes no position.
+ *
+ * `appendEvents` returns the stored events; their positions are filled in once the
+ * transaction has committed and the sequencer has reached them, before the transaction's
+ * promise resolves (commit-hook.ts). Mutations use `eventTransaction`, which waits for
+ * the positions with the connection back in the pool, so that a client reading the log
+ * after the answer finds its events there.
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { queryReturning } from '../db/query-returning';
-import type { EventRow, EventSequenceRow } from '../entities';
+import type { EventRow } from '../entities';
 import type { NewEvent, StoredEvent } from './event-types';
+import { noteAppended } from './sequencer/commit-hook';
 
-export const EVENT_CHANNEL = 'hub_events';
+export { EVENT_CHANNEL, SEQUENCER_CHANNEL } from './sequencer/channels';
+export { eventTransaction } from './sequencer/commit-hook';
 
 export async function appendEvents(m: EntityManager, events: NewEvent[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
-  const [{ lastPosition: last }] = await queryReturning<Pick<EventSequenceRow, 'lastPosition'>>(
-    m,
-    'UPDATE event_sequence SET last_position = last_position + $1 WHERE id = 1 RETURNING last_position AS "lastPosition"',
-    [events.length],
-  );
-  const first = BigInt(last) - BigInt(events.length) + 1n;
-  const positions = events.map((_, i) => (first + BigInt(i)).toString());
   const ids = events.map(() => randomUUID());
-  const rows = await m.query<Pick<EventRow, 'position' | 'id' | 'occurredAt'>[]>(
-    `INSERT INTO event (position, id, type, referral_id, person_id, district_id, job_centre_id, actor_sub, actor_org, payload)
-     SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[])
-     RETURNING position, id, occurred_at AS "occurredAt"`,
+  // tx_id and seq come from their defaults (txid_current(), the identity); position stays null.
+  const rows = await m.query<Pick<EventRow, 'id' | 'occurredAt'>[]>(
+    `INSERT INTO event (id, type, referral_id, person_id, district_id, job_centre_id, actor_sub, actor_org, payload)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+     RETURNING id, occurred_at AS "occurredAt"`,
     [
-      positions,
       ids,
       events.map((e) => e.type),
       events.map((e) => e.referralId),
@@ -41,19 +41,20 @@ export async function appendEvents(m: EntityManager, events: NewEvent[]): Promis
       events.map((e) => JSON.stringify(e.payload ?? {})),
     ],
   );
-  await m.query('SELECT pg_notify($1, $2)', [EVENT_CHANNEL, last]);
-  const byPosition = new Map(rows.map((r) => [String(r.position), r]));
-  return events.map((e, i) => ({
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const stored = events.map((e, i) => ({
     type: e.type,
     referralId: e.referralId,
     personId: e.personId,
     districtId: e.districtId,
     jobCentreId: e.jobCentreId,
-    position: positions[i],
+    position: '', // filled in once sequenced
     id: ids[i],
-    occurredAt: byPosition.get(positions[i])?.occurredAt ?? new Date(),
+    occurredAt: byId.get(ids[i])?.occurredAt ?? new Date(),
     actorSub: e.actor?.sub ?? null,
     actorOrg: e.actor?.orgId ?? null,
     payload: e.payload ?? {},
   }));
+  await noteAppended(m, stored);
+  return stored;
 }

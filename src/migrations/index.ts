@@ -7,6 +7,7 @@ import { AccessLogBases1795766400000 } from './1795766400000-access-log-bases';
 import { AccessLogVia1795852800000 } from './1795852800000-access-log-via';
 import { PersistedDocuments1795939200000 } from './1795939200000-persisted-documents';
 import { Webhooks1796025600000 } from './1796025600000-webhooks';
+import { EventSequencer1796112000000 } from './1796112000000-event-sequencer';
 
 /** Migrations in order. Listed explicitly so the same list works from src/ and dist/. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AccessLogVia1795852800000,
   PersistedDocuments1795939200000,
   Webhooks1796025600000,
+  EventSequencer1796112000000,
 ];

@@ -82,7 +82,8 @@ export class ReferralReader {
     });
     this.events = new DataLoader(async (ids) => {
       const rows = await ds.query<EventRow[]>(
-        `SELECT ${EVENT_COLUMNS} FROM event WHERE referral_id = ANY($1::uuid[]) ORDER BY position`,
+        // Positioned events only (a just-committed one gets its position from the sequencer).
+        `SELECT ${EVENT_COLUMNS} FROM event WHERE referral_id = ANY($1::uuid[]) AND position IS NOT NULL ORDER BY position`,
         [ids],
       );
       const events = rows.map(toStoredEvent);

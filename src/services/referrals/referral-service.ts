@@ -25,7 +25,7 @@ import {
   NotFoundError,
 } from '../../errors';
 import type { NewEvent, ReferralEventType } from '../../events/event-types';
-import { appendEvents } from '../../events/outbox';
+import { appendEvents, eventTransaction } from '../../events/outbox';
 import { AuditedWriter } from '../access-log/audited-writer';
 import { consentStatus, findConsent } from '../consent/consent-store';
 import { replayIfSeen } from '../idempotency/idempotency';
@@ -172,7 +172,8 @@ export class ReferralService extends AuditedWriter {
     replay?: (m: EntityManager) => Promise<T | null>,
   ): Promise<T extends ReferralRecord ? ReferralRecord : T> {
     const v = this.actor(viewer);
-    return this.ds.transaction(async (m) => {
+    // Answers once the events are in the log (positioned), so a client reads its own change.
+    return eventTransaction(this.ds, async (m) => {
       const earlier = replay ? await replay(m) : null;
       if (earlier) return earlier as T extends ReferralRecord ? ReferralRecord : T;
       const r = await this.loadForStep(m, v, id);
@@ -261,7 +262,7 @@ export class ReferralService extends AuditedWriter {
     if (input.consentId != null) await this.requireConsent(input.consentId, personId, jobCentre.id);
 
     const id = randomUUID();
-    return this.ds.transaction(async (m) => {
+    return eventTransaction(this.ds, async (m) => {
       if (input.idempotencyKey != null) {
         const earlier = await replayIfSeen(
           m,

@@ -1,0 +1,148 @@
+/**
+ * The event sequencer of one instance: runs passes (pass.ts) while this instance is the
+ * elected one, woken by this instance's writers (in memory), by other instances' writers
+ * (NOTIFY on the sequencer channel) and by a periodic poll as the safety net. Passes are
+ * coalesced: a wake-up during a pass runs one more pass after it.
+ *
+ * PostgreSQL server: elected with an advisory lock on a dedicated session (election.ts);
+ * the passes run on that session. Embedded PGlite: one process owns the database and there
+ * is one session, so this instance is always the sequencer and its passes take the shared
+ * session like any transaction (an advisory lock would elect nothing there).
+ */
+import type { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '../../config';
+import type { Logger } from '../../observability/logger';
+import { PostgresElection } from './election';
+import { assignPositions, PASS_LIMIT, type Assigned, type RunSql } from './pass';
+import { registerSequencer, type LocalSequencer } from './registry';
+import { runOn, waitersFor } from './waiters';
+
+export interface SequencerOptions {
+  pollIntervalMs: number;
+  positionWaitMs: number;
+}
+
+export class EventSequencer implements LocalSequencer {
+  private election: PostgresElection | undefined;
+  private embeddedLeader = false;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unregister: (() => void) | undefined;
+  /** Positions this instance handed out, and mutations that answered before theirs came. */
+  positionsAssigned = 0;
+  latePositionWaits = 0;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly database: DatabaseConfig,
+    private readonly logger: Logger,
+    private readonly options: SequencerOptions,
+  ) {}
+
+  get isLeader(): boolean {
+    return this.embeddedLeader || (this.election?.isLeader ?? false);
+  }
+
+  get positionWaitMs(): number {
+    return this.options.positionWaitMs;
+  }
+
+  /**
+   * Elects (or starts waiting) and, when elected, positions whatever is waiting before it
+   * returns — events a killed instance committed but never sequenced are in the log
+   * before this instance serves anything.
+   */
+  async start(): Promise<void> {
+    this.unregister = registerSequencer(this.ds, this);
+    if (this.database.kind === 'pglite') {
+      this.embeddedLeader = true;
+    } else {
+      this.election = new PostgresElection(this.database.url, this.logger, {
+        onLeadership: (leader) => {
+          if (leader) this.wake();
+        },
+        onNotify: () => this.wake(),
+      });
+      await this.election.start();
+    }
+    if (this.isLeader) {
+      this.wake();
+      await this.running;
+    }
+    this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  wake(): void {
+    if (this.stopping || !this.isLeader) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err: unknown) =>
+        this.logger.warn({ err }, 'event sequencer pass failed; retrying on next wake-up'),
+      )
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  positionsLate(events: number, waitedMs: number): void {
+    this.latePositionWaits++;
+    this.logger.warn(
+      { events, waitedMs },
+      'a mutation answered before its events had positions (a long-running transaction holds the sequencer back); they will be positioned when it ends',
+    );
+  }
+
+  /** Passes until one leaves nothing below the horizon. */
+  private async drain(): Promise<void> {
+    for (;;) {
+      const assigned = await this.pass();
+      if (assigned === null) return; // not elected (any more)
+      this.positionsAssigned += assigned.length;
+      waitersFor(this.ds).settle(assigned);
+      if (assigned.length < PASS_LIMIT) return;
+    }
+  }
+
+  private async pass(): Promise<Assigned[] | null> {
+    if (this.embeddedLeader) return this.ds.transaction((m) => assignPositions(runOn(m)));
+    const session = this.election?.session;
+    if (!session) return null;
+    return inTransaction(session, assignPositions);
+  }
+
+  /** After the writers stopped: a last pass, then the lock is released with the session. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true; // no new passes from wake-ups
+    if (this.timer) clearInterval(this.timer);
+    this.unregister?.();
+    while (this.running) await this.running;
+    if (this.isLeader) await this.drain().catch(() => undefined);
+    await this.election?.stop();
+  }
+}
+
+async function inTransaction<T>(client: Client, work: (run: RunSql) => Promise<T>): Promise<T> {
+  const run: RunSql = async <R>(sql: string, params?: unknown[]) =>
+    (await client.query(sql, params)).rows as R[];
+  await run('BEGIN');
+  try {
+    const result = await work(run);
+    await run('COMMIT');
+    return result;
+  } catch (err) {
+    await run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
