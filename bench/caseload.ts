@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { makeToken } from '../scripts/token';
 import { caseloadBody, comparableData, comparableErrors } from './caseload-query';
 import { runLoad, type LoadResult } from './lib/load';
+import { cpuPerRequest, processCpuMs } from './process-cpu';
 import { startServer, stopProcess, type Server } from './lib/processes';
 import type { Settings } from './lib/settings';
 
@@ -25,7 +26,12 @@ export interface CaseloadCheck {
 export interface CaseloadResult {
   jobCentres: string[];
   checks: CaseloadCheck[];
-  runs: { concurrency: number; results: Record<ServerName, LoadResult> }[];
+  runs: {
+    concurrency: number;
+    results: Record<ServerName, LoadResult>;
+    /** CPU ms per request of each server's own process (PostgreSQL's work not included). */
+    cpuMsPerRequest?: Record<ServerName, number | null>;
+  }[];
 }
 
 const ROOT = join(__dirname, '..');
@@ -156,7 +162,9 @@ export async function runCaseload(
     const runs: CaseloadResult['runs'] = [];
     for (const concurrency of settings.concurrencies) {
       const results = {} as Record<ServerName, LoadResult>;
+      const cpu = {} as Record<ServerName, number | null>;
       for (const s of SERVERS) {
+        const cpuBefore = processCpuMs(servers[s].child.pid);
         results[s] = await runLoad({
           kind: 'caseload',
           url: servers[s].url,
@@ -169,11 +177,18 @@ export async function runCaseload(
           })),
         });
         const r = results[s];
+        const cpuAfter = processCpuMs(servers[s].child.pid);
+        cpu[s] = cpuPerRequest(
+          cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+          r.requests,
+          r.rps,
+          settings.warmUpS,
+        );
         log(
-          `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
+          `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${cpu[s] ?? '?'} ms/req  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
         );
       }
-      runs.push({ concurrency, results });
+      runs.push({ concurrency, results, cpuMsPerRequest: cpu });
     }
     return { jobCentres, checks, runs };
   } finally {

@@ -11,12 +11,17 @@ import { coachTokens, startHub, type ServerEnv } from './caseload';
 import { runEventsOnce } from './events';
 import { runLoad, type RequestVariant } from './lib/load';
 import { stopProcess } from './lib/processes';
+import { processCpuMs } from './process-cpu';
 import type { ReferralCandidates } from './lib/referral-writer';
 import type { Settings } from './lib/settings';
 import { summariseFile, type ProfileSummary } from './profile-summary';
 
-/** A summary plus the profile file and the throughput (req/s or deliveries/s) it ran at. */
-export type Profiled = ProfileSummary & { file: string; rps: number };
+/**
+ * A summary plus the profile file and the throughput (req/s or deliveries/s) it ran at, and
+ * the hub's CPU time over the run from the kernel (see process-cpu.ts: the profile's busy
+ * time also counts time spent waiting for a core on a shared machine).
+ */
+export type Profiled = ProfileSummary & { file: string; rps: number; cpuMs?: number | null };
 
 const profilerArgs = (dir: string) => ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 
@@ -28,17 +33,23 @@ function profileDir(env: ServerEnv, name: string): string {
 }
 
 /** The profile is written when the hub exits (SIGTERM → graceful stop → exit). */
-function summariseDir(dir: string, name: string, rps: number, log: (l: string) => void): Profiled {
+function summariseDir(
+  dir: string,
+  name: string,
+  rps: number,
+  log: (l: string) => void,
+  cpuMs: number | null = null,
+): Profiled {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
   const summary = summariseFile(join(dir, file), 15);
   log(
-    `  profile ${name}: ${summary.totalMs} ms busy; top: ${summary.functions
+    `  profile ${name}: ${summary.totalMs} ms busy${cpuMs === null ? '' : `, ${cpuMs} ms CPU (kernel)`}; top: ${summary.functions
       .slice(0, 4)
       .map((f) => `${f.name} ${f.percent}%`)
       .join(', ')}`,
   );
-  return { ...summary, file: join(dir, file), rps };
+  return { ...summary, file: join(dir, file), rps, cpuMs };
 }
 
 async function profileLoad(
@@ -50,12 +61,16 @@ async function profileLoad(
   const dir = profileDir(env, name);
   const hub = await startHub(env, `hub-profile-${name}`, profilerArgs(dir));
   let rps: number;
+  let cpuMs: number | null = null;
   try {
+    const before = processCpuMs(hub.child.pid);
     rps = await load(hub.url);
+    const after = processCpuMs(hub.child.pid);
+    if (before !== null && after !== null) cpuMs = Math.round(after - before);
   } finally {
     await stopProcess(hub.child, 30_000);
   }
-  return summariseDir(dir, name, rps, log);
+  return summariseDir(dir, name, rps, log, cpuMs);
 }
 
 export async function runProfile(
