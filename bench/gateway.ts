@@ -6,9 +6,8 @@
  * difference is the gateway's planning, its HTTP hop and its serialisation.
  */
 import { join } from 'node:path';
-import { coachTokens, post, startHub, type ServerEnv } from './caseload';
-import { caseloadBody, comparableData } from './caseload-query';
-import { runLoad, type LoadResult } from './lib/load';
+import { coachTokens, startHub, type ServerEnv } from './caseload';
+import { loadInTurn, sameCaseloads, type InTurnRun } from './lib/in-turn';
 import { startServer, stopProcess, type Server } from './lib/processes';
 import type { Settings } from './lib/settings';
 
@@ -18,7 +17,7 @@ const ORDER: GatewayServer[] = ['direct', 'gateway'];
 export interface GatewayResult {
   /** The gateway's answer equals the hub's for every job centre. */
   sameAnswers: boolean;
-  runs: { concurrency: number; results: Record<GatewayServer, LoadResult> }[];
+  runs: InTurnRun<GatewayServer>[];
 }
 
 // Used only between the bench's own processes on loopback.
@@ -52,41 +51,8 @@ export async function runGateway(
     started.push(gateway);
     const servers: Record<GatewayServer, Server> = { direct: hub, gateway };
 
-    let sameAnswers = true;
-    for (const [jobCentreId, token] of tokens) {
-      const body = caseloadBody('hub', jobCentreId);
-      const [direct, through] = [
-        await post(hub.url, token, body),
-        await post(gateway.url, token, body),
-      ];
-      if (comparableData(direct as never) !== comparableData(through as never)) {
-        sameAnswers = false;
-        log(`  WARNING: the gateway answers ${jobCentreId}'s caseload differently from the hub`);
-      }
-    }
-
-    const runs: GatewayResult['runs'] = [];
-    for (const concurrency of settings.concurrencies) {
-      const results = {} as Record<GatewayServer, LoadResult>;
-      for (const s of ORDER) {
-        results[s] = await runLoad({
-          kind: 'caseload',
-          url: servers[s].url,
-          connections: concurrency,
-          warmUpS: settings.warmUpS,
-          durationS: settings.durationS,
-          variants: [...tokens].map(([jobCentreId, token]) => ({
-            headers: { authorization: `Bearer ${token}` },
-            body: caseloadBody('hub', jobCentreId),
-          })),
-        });
-        const r = results[s];
-        log(
-          `  caseload c=${concurrency} ${s.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
-        );
-      }
-      runs.push({ concurrency, results });
-    }
+    const sameAnswers = await sameCaseloads(hub, gateway, tokens, log);
+    const runs = await loadInTurn(ORDER, servers, settings, tokens, log);
     return { sameAnswers, runs };
   } finally {
     await Promise.all(started.map((s) => stopProcess(s.child)));

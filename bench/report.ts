@@ -5,6 +5,7 @@
 import type { CaseloadResult } from './caseload';
 import type { EventsRun } from './events';
 import type { GatewayResult } from './gateway';
+import type { TracingResult } from './tracing';
 import type { LoadResult } from './lib/load';
 import type { MachineInfo } from './lib/machine';
 import type { Settings } from './lib/settings';
@@ -16,6 +17,7 @@ export interface RunResults {
   seedSeconds: number;
   caseload?: CaseloadResult;
   gateway?: GatewayResult;
+  tracing?: TracingResult;
   events?: EventsRun[];
   writes?: LoadResult;
   profiles?: { caseload: Profiled; writes: Profiled; events: Profiled };
@@ -206,10 +208,30 @@ function gatewaySection(g: GatewayResult): string[] {
   return lines;
 }
 
+function tracingSection(t: TracingResult): string[] {
+  const lines = [
+    '## Caseload with tracing on',
+    '',
+    `The same coach's page asked of two hubs on the same database, tracing off (the default) and on (OpenTelemetry, spans batched over OTLP/HTTP to a local no-op collector), loaded in turn. Same answer: ${t.sameAnswers ? 'yes' : '**no**'}; the collector received ${t.collector.exports} exports (${f0(t.collector.bytes / 1024)} KiB).`,
+    '',
+    '| concurrency | off req/s | on req/s | on/off req/s | off p50 / p99 ms | on p50 / p99 ms |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const run of t.runs) {
+    const { off, on } = run.results;
+    lines.push(
+      `| ${run.concurrency} | ${f0(off.rps)} | ${f0(on.rps)} | ${f2(on.rps / off.rps)} | ${off.p50} / ${off.p99} | ${on.p50} / ${on.p99} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
 export function renderMarkdown(r: RunResults): string {
   const lines = ['# Bench run', '', ...machineSection(r)];
   if (r.caseload) lines.push(...caseloadSection(r.caseload));
   if (r.gateway) lines.push(...gatewaySection(r.gateway));
+  if (r.tracing) lines.push(...tracingSection(r.tracing));
   if (r.events) lines.push(...eventsSection(r.events));
   if (r.writes) lines.push(...writesSection(r.writes, r.settings.writeConcurrency));
   if (r.profiles) lines.push(...profileSection(r.profiles, r));

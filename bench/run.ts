@@ -6,7 +6,8 @@
  *     (BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
  *     and fills it with the generator (BENCH_PERSONS, default 100,000);
  *  2. caseload query: hub vs peer (PostGraphile 5) vs floor (one SQL statement), and the
- *     same query through the federation gateway (Hive Gateway) vs the hub directly;
+ *     same query through the federation gateway (Hive Gateway) vs the hub directly, and
+ *     with tracing on (OTLP to a local no-op collector) vs off;
  *  3. writes: createReferral per second;
  *  4. events: latency, delivered events/s and memory per subscriber;
  *  5. profile of the hub on the caseload query.
@@ -22,6 +23,7 @@ import { format, resolveConfig } from 'prettier';
 import { runCaseload, SERVERS, type ServerEnv } from './caseload';
 import { runEvents } from './events';
 import { runGateway } from './gateway';
+import { failedRuns } from './lib/in-turn';
 import { installPeerSchema, recreateDatabase, seed } from './lib/database';
 import { machineInfo } from './lib/machine';
 import { installCleanup } from './lib/processes';
@@ -29,6 +31,7 @@ import { ReferralCandidates } from './lib/referral-writer';
 import { loadSettings } from './lib/settings';
 import { runEventsProfile, runProfile, runWriteProfile } from './profile';
 import { renderMarkdown, type RunResults } from './report';
+import { runTracing } from './tracing';
 import { runWrites } from './writes';
 
 const ROOT = join(__dirname, '..');
@@ -61,10 +64,12 @@ function problems(r: RunResults): string[] {
   }
   if (r.gateway) {
     if (!r.gateway.sameAnswers) out.push("gateway: the gateway's caseload differs from the hub's");
-    for (const run of r.gateway.runs)
-      for (const [s, x] of Object.entries(run.results))
-        if (x.requests === 0 || x.non2xx + x.errors + x.timeouts + x.mismatches > 0)
-          out.push(`gateway: ${s} at ${run.concurrency} had failed requests or none`);
+    out.push(...failedRuns('gateway', r.gateway.runs));
+  }
+  if (r.tracing) {
+    if (!r.tracing.sameAnswers) out.push("tracing: the traced hub's caseload differs");
+    if (r.tracing.collector.exports === 0) out.push('tracing: the collector received no spans');
+    out.push(...failedRuns('tracing', r.tracing.runs));
   }
   if (r.writes && (r.writes.requests === 0 || r.writes.non2xx + r.writes.mismatches > 0))
     out.push('writes: failed createReferral requests or none');
@@ -128,6 +133,10 @@ async function main(): Promise<void> {
   if (settings.only.has('gateway')) {
     log('bench: caseload through the federation gateway (direct, gateway)');
     results.gateway = await runGateway(settings, env, jobCentres, log);
+  }
+  if (settings.only.has('tracing')) {
+    log('bench: caseload with tracing off and on (OTLP to a no-op collector)');
+    results.tracing = await runTracing(settings, env, jobCentres, log);
   }
   // Persons for createReferral are used once per run: the later parts keep theirs.
   const profiling = settings.only.has('profile');

@@ -24,7 +24,7 @@ export interface Settings {
   poolSize: number;
 }
 
-const PARTS = ['caseload', 'gateway', 'events', 'writes', 'profile'];
+const PARTS = ['caseload', 'gateway', 'tracing', 'events', 'writes', 'profile'];
 
 function num(name: string, fallback: number): number {
   const raw = process.env[name];
