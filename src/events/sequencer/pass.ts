@@ -1,8 +1,9 @@
 /**
- * One sequencing pass: gives the next positions to committed events, inside a transaction
- * the caller opened on the session that may sequence (the elected sequencer's, or a
- * writer's own while no sequencer is elected). The caller commits; the NOTIFY on the event
- * channel is delivered at that commit and wakes every dispatcher.
+ * One sequencing pass: gives the next positions to committed events, in one statement
+ * (its own transaction, or inside the caller's), on a session that holds the sequencer's
+ * advisory lock — the elected sequencer's, or a writer's own for one transaction while
+ * nobody is elected. The NOTIFY on the event channel is delivered at commit and wakes every
+ * dispatcher.
  *
  * Which rows: those without a position whose transaction id is below the snapshot horizon
  * (`pg_snapshot_xmin`: every transaction below it has ended), in (tx_id, seq) order. A
@@ -15,6 +16,11 @@
  * visible) — it came from elsewhere, typically a logical restore, which resets the server's
  * transaction counter. Such rows are positioned at once instead of waiting until the
  * counter catches up with their old ids.
+ *
+ * Two passes never hand out a position twice: the advisory lock lets one run at a time, and
+ * the unique constraint on event.position would refuse (and roll back) a second one that
+ * started from the same counter. A pass that finds nothing ready writes nothing, so it takes
+ * no transaction id and costs no WAL flush.
  */
 import { EVENT_CHANNEL } from './channels';
 
@@ -26,44 +32,61 @@ export interface Assigned {
   position: string;
 }
 
+export interface PassResult {
+  /** In position order. */
+  assigned: Assigned[];
+  /** Committed events still without a position (held back by the horizon, or past the limit). */
+  left: number;
+}
+
 /** Rows per pass; a pass that fills it is followed by another at once. */
 export const PASS_LIMIT = 5000;
 
-const ASSIGN = `
-  WITH horizon AS (
+const HORIZON = `
+  horizon AS (
     SELECT pg_snapshot_xmin(s)::text::bigint AS xmin, pg_snapshot_xmax(s)::text::bigint AS xmax
       FROM (SELECT pg_current_snapshot() AS s) snap
-  ), ready AS (
-    SELECT w.seq, row_number() OVER (ORDER BY w.tx_id, w.seq) AS n
-      FROM (SELECT e.seq, e.tx_id FROM event e, horizon h
-             WHERE e.position IS NULL AND (e.tx_id < h.xmin OR e.tx_id >= h.xmax)
-             ORDER BY e.tx_id, e.seq LIMIT $2) w
-  )
-  UPDATE event e SET position = $1::bigint + ready.n
-    FROM ready WHERE e.seq = ready.seq AND e.position IS NULL
-  RETURNING e.id, e.position`;
+  ), waiting AS (
+    SELECT e.seq, e.tx_id, (e.tx_id < h.xmin OR e.tx_id >= h.xmax) AS ready
+      FROM event e, horizon h WHERE e.position IS NULL
+  )`;
 
-/**
- * Assigns positions after event_sequence.last_position and moves it on. The counter row is
- * locked first: a second pass (which the advisory lock should already exclude) waits, then
- * reads the positions this one committed (a new snapshot per statement), so positions are
- * never handed out twice.
- */
-export async function assignPositions(run: RunSql, limit = PASS_LIMIT): Promise<Assigned[]> {
-  const [counter] = await run<{ last: string | number }>(
-    'SELECT last_position AS last FROM event_sequence WHERE id = 1 FOR UPDATE',
-  );
-  if (!counter) throw new Error('event_sequence has no row: the migrations have not run');
-  const rows = await run<{ id: string; position: string | number }>(ASSIGN, [
-    String(counter.last),
-    limit,
-  ]);
-  if (rows.length === 0) return [];
-  const assigned = rows
-    .map((r) => ({ id: r.id, position: String(r.position) }))
+const PASS = `
+  WITH ${HORIZON}, ready AS (
+    SELECT w.seq, row_number() OVER (ORDER BY w.tx_id, w.seq) AS n
+      FROM (SELECT seq, tx_id FROM waiting WHERE ready ORDER BY tx_id, seq LIMIT $1) w
+  ), base AS (
+    SELECT last_position AS last FROM event_sequence WHERE id = 1
+  ), assigned AS (
+    UPDATE event e SET position = base.last + ready.n FROM ready, base
+     WHERE e.seq = ready.seq AND e.position IS NULL
+    RETURNING e.id, e.position
+  ), head AS (
+    SELECT max(position) AS p FROM assigned
+  ), bump AS (
+    UPDATE event_sequence s SET last_position = head.p FROM head
+     WHERE s.id = 1 AND head.p IS NOT NULL
+    RETURNING s.last_position
+  ), note AS (
+    SELECT pg_notify('${EVENT_CHANNEL}', last_position::text) FROM bump
+  )
+  SELECT (SELECT coalesce(json_agg(json_build_object('id', id, 'position', position::text)), '[]')
+            FROM assigned) AS assigned,
+         (SELECT count(*) FROM waiting) AS waiting,
+         (SELECT count(*) FROM note) AS notified`;
+
+/** Whether a pass would find anything (read-only: for retries while the horizon holds rows). */
+export const ANYTHING_READY = `WITH ${HORIZON} SELECT EXISTS (SELECT 1 FROM waiting WHERE ready) AS ready`;
+
+export async function assignPositions(run: RunSql, limit = PASS_LIMIT): Promise<PassResult> {
+  const [row] = await run<{
+    assigned: Assigned[] | string;
+    waiting: string | number;
+  }>(PASS, [limit]);
+  const raw =
+    typeof row.assigned === 'string' ? (JSON.parse(row.assigned) as Assigned[]) : row.assigned;
+  const assigned = raw
+    .map((a) => ({ id: a.id, position: String(a.position) }))
     .sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
-  const head = assigned[assigned.length - 1].position;
-  await run('UPDATE event_sequence SET last_position = $1 WHERE id = 1', [head]);
-  await run('SELECT pg_notify($1, $2)', [EVENT_CHANNEL, head]);
-  return assigned;
+  return { assigned, left: Number(row.waiting) - assigned.length };
 }

@@ -9,14 +9,21 @@
  * is one session, so this instance is always the sequencer and its passes take the shared
  * session like any transaction (an advisory lock would elect nothing there).
  */
-import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../../config';
 import type { Logger } from '../../observability/logger';
 import { PostgresElection } from './election';
-import { assignPositions, PASS_LIMIT, type Assigned, type RunSql } from './pass';
+import { ANYTHING_READY, assignPositions, PASS_LIMIT, type PassResult, type RunSql } from './pass';
 import { registerSequencer, type LocalSequencer } from './registry';
 import { runOn, waitersFor } from './waiters';
+
+/**
+ * While the horizon holds committed events back, look again after 1 ms, doubling up to
+ * 50 ms: the transactions in the way are usually other writers about to commit. Each look
+ * is one read-only statement; a pass runs only when something is ready.
+ */
+const RETRY_MIN_MS = 1;
+const RETRY_MAX_MS = 50;
 
 export interface SequencerOptions {
   pollIntervalMs: number;
@@ -30,6 +37,10 @@ export class EventSequencer implements LocalSequencer {
   private again = false;
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Retry while committed events wait below an in-flight transaction (the horizon). */
+  private retry: NodeJS.Timeout | undefined;
+  private retryMs = RETRY_MIN_MS;
+  private retrying = false;
   private unregister: (() => void) | undefined;
   /** Positions this instance handed out, and mutations that answered before theirs came. */
   positionsAssigned = 0;
@@ -105,20 +116,53 @@ export class EventSequencer implements LocalSequencer {
 
   /** Passes until one leaves nothing below the horizon. */
   private async drain(): Promise<void> {
+    const retrying = this.retrying;
+    this.retrying = false;
+    if (retrying && !(await this.anythingReady())) return this.scheduleRetry(true);
     for (;;) {
-      const assigned = await this.pass();
-      if (assigned === null) return; // not elected (any more)
-      this.positionsAssigned += assigned.length;
-      waitersFor(this.ds).settle(assigned);
-      if (assigned.length < PASS_LIMIT) return;
+      const pass = await this.pass();
+      if (pass === null) return; // not elected (any more)
+      this.positionsAssigned += pass.assigned.length;
+      waitersFor(this.ds).settle(pass.assigned);
+      if (pass.assigned.length >= PASS_LIMIT) continue;
+      return this.scheduleRetry(pass.left > 0);
     }
   }
 
-  private async pass(): Promise<Assigned[] | null> {
-    if (this.embeddedLeader) return this.ds.transaction((m) => assignPositions(runOn(m)));
+  private scheduleRetry(heldBack: boolean): void {
+    if (!heldBack) {
+      this.retryMs = RETRY_MIN_MS;
+      return;
+    }
+    if (this.retry || this.stopping) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.retrying = true;
+      this.wake();
+    }, this.retryMs);
+    this.retry.unref();
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+  }
+
+  private run(): RunSql | null {
+    if (this.embeddedLeader) return runOn(this.ds);
     const session = this.election?.session;
     if (!session) return null;
-    return inTransaction(session, assignPositions);
+    return async <R>(sql: string, params?: unknown[]) =>
+      (await session.query(sql, params)).rows as R[];
+  }
+
+  private async anythingReady(): Promise<boolean> {
+    const run = this.run();
+    if (!run) return false;
+    const [row] = await run<{ ready: boolean }>(ANYTHING_READY);
+    return row.ready;
+  }
+
+  /** One statement, its own transaction (autocommit) on the elected session. */
+  private async pass(): Promise<PassResult | null> {
+    const run = this.run();
+    return run ? assignPositions(run) : null;
   }
 
   /** After the writers stopped: a last pass, then the lock is released with the session. */
@@ -126,23 +170,10 @@ export class EventSequencer implements LocalSequencer {
     if (this.stopping) return;
     this.stopping = true; // no new passes from wake-ups
     if (this.timer) clearInterval(this.timer);
+    clearTimeout(this.retry);
     this.unregister?.();
     while (this.running) await this.running;
     if (this.isLeader) await this.drain().catch(() => undefined);
     await this.election?.stop();
-  }
-}
-
-async function inTransaction<T>(client: Client, work: (run: RunSql) => Promise<T>): Promise<T> {
-  const run: RunSql = async <R>(sql: string, params?: unknown[]) =>
-    (await client.query(sql, params)).rows as R[];
-  await run('BEGIN');
-  try {
-    const result = await work(run);
-    await run('COMMIT');
-    return result;
-  } catch (err) {
-    await run('ROLLBACK').catch(() => undefined);
-    throw err;
   }
 }

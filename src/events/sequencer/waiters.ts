@@ -94,9 +94,9 @@ export async function passIfNobodyElected(ds: DataSource, run: RunSql): Promise<
       'SELECT pg_try_advisory_xact_lock($1) AS locked',
       [SEQUENCER_LOCK_KEY],
     );
-    const assigned = locked ? await assignPositions(run) : [];
+    const pass = locked ? await assignPositions(run) : null;
     await run('COMMIT');
-    waitersFor(ds).settle(assigned);
+    if (pass) waitersFor(ds).settle(pass.assigned);
     return locked;
   } catch (err) {
     await run('ROLLBACK').catch(() => undefined);
