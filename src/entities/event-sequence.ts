@@ -2,9 +2,8 @@ import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * The event log's position counter: one row (id 1), the last position handed out. Only the
- * sequencer (src/events/sequencer/) writes it, in the transaction that gives positions,
- * after locking it (FOR UPDATE), so two passes can never hand out the same position even
- * if the advisory lock that elects one sequencer were bypassed. Writers never touch it.
+ * sequencer (src/events/sequencer/pass.ts) writes it, in the statement that gives positions;
+ * writers never touch it. Passes run one at a time under the sequencer's advisory lock.
  */
 @Entity({ name: 'event_sequence' })
 @Check('event_sequence_id_check', 'id = 1')
