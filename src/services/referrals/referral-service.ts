@@ -89,6 +89,7 @@ function addDays(date: string, days: number): string {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const UUID_SHAPE = /^[0-9a-f-]{36}$/i;
 
 function requireText(value: string | null | undefined, field: string, max = NOTE_MAX): string {
   const v = (value ?? '').trim();
@@ -174,6 +175,11 @@ export class ReferralService extends AuditedWriter {
     const v = this.actor(viewer);
     // Answers once the events are in the log (positioned), so a client reads its own change.
     return eventTransaction(this.ds, async (m) => {
+      // The referral's row lock first: it gives this transaction its id, and event positions
+      // follow transaction ids, so two steps on one referral keep the order they took it in
+      // (an idempotency claim before it would take the id earlier).
+      if (UUID_SHAPE.test(id))
+        await m.query('SELECT 1 FROM referral WHERE id = $1 FOR UPDATE', [id]);
       const earlier = replay ? await replay(m) : null;
       if (earlier) return earlier as T extends ReferralRecord ? ReferralRecord : T;
       const r = await this.loadForStep(m, v, id);
