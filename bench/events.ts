@@ -10,6 +10,7 @@
  * centres) subscribers.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { coachTokens, startHub, type ServerEnv } from './caseload';
 import { hubMetrics } from './lib/hub-metrics';
@@ -32,12 +33,75 @@ export interface EventsRun {
   expectedDeliveries: number;
   delivery: DeliveryStats;
   deliveredPerSecond: number;
+  /** While publishing and delivering: what the hub did and how busy each process was. */
+  window: EventsWindow;
+}
+
+export interface EventsWindow {
+  seconds: number;
+  /** GraphQL executions of events: once per cohort (shared) and per replaying subscriber (own). */
+  sharedExecutions: number;
+  ownExecutions: number;
+  /** Cohorts open during the run (groups sharing one execution per event). */
+  cohorts: number;
+  /** CPU seconds of the hub and of the subscriber process over `seconds` (1.0 = one core). */
+  hubCpuSeconds: number;
+  subscriberCpuSeconds: number;
+}
+
+interface WindowSample {
+  at: number;
+  shared: number;
+  own: number;
+  cohorts: number;
+  hubCpu: number;
+  workerCpu: number;
+}
+
+function metricValue(text: string, name: string, labels = ''): number {
+  const escaped = `${name}${labels}`.replace(/[{}"]/g, (c) => `\\${c}`);
+  const m = new RegExp(`^${escaped} ([0-9.e+]+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+/** CPU seconds (user + system) of a process on Linux, 0 where /proc is not there. */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ ticks
+  } catch {
+    return 0;
+  }
+}
+
+async function sampleWindow(url: string, workerPid: number | undefined): Promise<WindowSample> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return {
+    at: Date.now(),
+    shared: metricValue(text, 'hub_event_executions_total', '{kind="shared"}'),
+    own: metricValue(text, 'hub_event_executions_total', '{kind="own"}'),
+    cohorts: metricValue(text, 'hub_event_cohorts'),
+    hubCpu: metricValue(text, 'process_cpu_seconds_total'),
+    workerCpu: processCpuSeconds(workerPid),
+  };
+}
+
+function windowBetween(a: WindowSample, b: WindowSample): EventsWindow {
+  return {
+    seconds: (b.at - a.at) / 1000,
+    sharedExecutions: b.shared - a.shared,
+    ownExecutions: b.own - a.own,
+    cohorts: a.cohorts,
+    hubCpuSeconds: b.hubCpu - a.hubCpu,
+    subscriberCpuSeconds: b.workerCpu - a.workerCpu,
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class Worker {
-  private readonly child: ChildProcess;
+  readonly child: ChildProcess;
   private readonly waiting: ((m: FromWorker) => void)[] = [];
 
   constructor() {
@@ -192,6 +256,7 @@ export async function runEventsOnce(
         `  events n=${n}: ${opened.open} subscribed, ${opened.failed} refused, in ${opened.ms} ms; RSS +${((after.rssBytes - before.rssBytes) / 2 ** 20).toFixed(1)} MiB`,
       );
 
+      const start = await sampleWindow(hub.url, worker.child.pid);
       worker.send({ type: 'start' });
       const written = await publish(
         hub.url,
@@ -201,6 +266,7 @@ export async function runEventsOnce(
       );
       await sleep(3000); // let the last deliveries arrive
       const { stats } = await worker.request<'stats'>({ type: 'stop' }, 30_000);
+      const window = windowBetween(start, await sampleWindow(hub.url, worker.child.pid));
       let committed = 0;
       let expected = 0;
       for (const [jc, count] of written.committed) {
@@ -222,9 +288,13 @@ export async function runEventsOnce(
         expectedDeliveries: expected,
         delivery: stats,
         deliveredPerSecond: stats.spanMs > 0 ? (stats.received * 1000) / stats.spanMs : 0,
+        window,
       };
       log(
         `  events n=${n}: ${committed} events committed, ${stats.received}/${expected} deliveries, ${run.deliveredPerSecond.toFixed(0)}/s, p50 ${stats.p50} ms, p99 ${stats.p99} ms, max ${stats.max} ms`,
+      );
+      log(
+        `  events n=${n}: ${window.sharedExecutions} shared + ${window.ownExecutions} own executions in ${window.cohorts} cohorts; CPU over ${window.seconds.toFixed(1)} s: hub ${window.hubCpuSeconds.toFixed(1)} s, subscriber process ${window.subscriberCpuSeconds.toFixed(1)} s`,
       );
       return run;
     } finally {

@@ -125,7 +125,9 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
         if (this.done) return { done: true, value: undefined };
         this.throwIfExpired();
         const fromLive = this.live.length > 0 && !this.replayed.length && !this.replaying;
-        const e = await this.take();
+        // A live event already buffered is taken without a detour through the microtask queue
+        // (the fan-out's hot path); take() decides everything else, the overflow included.
+        const e = fromLive && !this.overflow ? (this.live.shift() ?? null) : await this.take();
         if (e && fromLive) this.inHand = e;
         this.throwIfExpired();
         if (!e) continue;

@@ -18,6 +18,8 @@ import type { Rendered, RenderEvent } from './render';
 interface Entry {
   refs: number;
   rendered: Promise<Rendered> | null;
+  /** The payload once rendered: members then take it without awaiting. */
+  value?: Rendered;
 }
 
 export class Cohort implements LiveBufferHooks {
@@ -44,13 +46,18 @@ export class Cohort implements LiveBufferHooks {
   }
 
   /** The shared payload of a live event a member took from its buffer (and its release). */
-  take(e: StoredEvent): Promise<Rendered> {
+  take(e: StoredEvent): Rendered | Promise<Rendered> {
     const entry = this.payloads.get(e.position);
     if (!entry) return this.execute(e); // not expected: a member only takes what it holds
-    entry.rendered ??= this.execute(e);
-    const rendered = entry.rendered;
+    const rendered = entry.value ?? (entry.rendered ??= this.executeInto(entry, e));
     this.released(e);
     return rendered;
+  }
+
+  private async executeInto(entry: Entry, e: StoredEvent): Promise<Rendered> {
+    const value = await this.execute(e);
+    entry.value = value;
+    return value;
   }
 
   /** Payloads held for members (for tests and the gauge). */

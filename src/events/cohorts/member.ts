@@ -86,8 +86,9 @@ export class CohortMember implements AsyncIterableIterator<never> {
         const e = r.value;
         // Taking a live event releases this member's reference, so it happens even when
         // the member is stopping.
-        const rendered = this.d.source.lastFromLive ? this.d.cohort.take(e) : this.renderOwn(e);
-        const payload = await this.logged(await rendered);
+        const taken = this.d.source.lastFromLive ? this.d.cohort.take(e) : this.renderOwn(e);
+        const rendered = taken instanceof Promise ? await taken : taken;
+        const payload = rendered.entries.length ? await this.logged(rendered) : rendered.payload;
         if (this.stopped) return;
         await this.send(`${this.prefix}${payload}}`);
         this.d.onDelivered();
@@ -107,7 +108,6 @@ export class CohortMember implements AsyncIterableIterator<never> {
    * written, an error instead and nothing of the person (as onNext does for other results).
    */
   private async logged(rendered: Rendered): Promise<string> {
-    if (rendered.entries.length === 0) return rendered.payload;
     try {
       await this.d.accessLog.write({
         viewer: this.d.viewer,
