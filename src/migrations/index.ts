@@ -8,7 +8,7 @@ import { AccessLogVia1795852800000 } from './1795852800000-access-log-via';
 import { PersistedDocuments1795939200000 } from './1795939200000-persisted-documents';
 import { Webhooks1796025600000 } from './1796025600000-webhooks';
 import { EventSequencer1796112000000 } from './1796112000000-event-sequencer';
-
+import { AccessLogResources1796198400000 } from './1796198400000-access-log-resources';
 /** Migrations in order. Listed explicitly so the same list works from src/ and dist/. */
 export const migrations = [
   ReferenceData1795334400000,
@@ -21,4 +21,5 @@ export const migrations = [
   PersistedDocuments1795939200000,
   Webhooks1796025600000,
   EventSequencer1796112000000,
+  AccessLogResources1796198400000,
 ];

@@ -583,3 +583,86 @@ describe('restart', () => {
     }
   });
 });
+
+test('every change to an endpoint is in the access log, by whom, for the data protection officer', async () => {
+  const r = await receiver();
+  const { endpoint: ep } = await create(tokens.partner, r.url);
+  await append(1);
+  await r.waitForCount(1);
+  const id = { id: ep.id };
+  expect((await mutate(tokens.partner, 'disableWebhookEndpoint', '$id: ID!', id)).errors).toBe(
+    undefined,
+  );
+  expect((await mutate(tokens.partner, 'enableWebhookEndpoint', '$id: ID!', id)).errors).toBe(
+    undefined,
+  );
+  const replay = await mutate(tokens.partner, 'replayWebhookEndpoint', '$id: ID!, $after: String', {
+    id: ep.id,
+    after: r.received[0].body.cursor,
+  });
+  expect(replay.errors).toBeUndefined();
+  // Then the receiver goes away for good: the worker disables the endpoint itself.
+  r.respond = () => ({ status: 410 });
+  await append(1);
+  await waitUntil(
+    async () => (await endpoint(tokens.partner, ep.id)).state === 'DISABLED',
+    () => 'disabled after 410',
+  );
+
+  const dpo = await t.token({
+    role: 'DATA_PROTECTION_OFFICER',
+    org: 'arbetsmarknadsforvaltningen',
+  });
+  type Entry = {
+    actorSub: string;
+    actorRole: string;
+    actorOrg: string;
+    personId: string | null;
+    resource: string | null;
+    action: string;
+    operation: string;
+    fieldGroups: string[];
+  };
+  const entries = async (actorSub: string) =>
+    (
+      await gql<{ accessLog: { edges: { node: Entry }[] } }>(
+        dpo,
+        `query ($actorSub: String) { accessLog(actorSub: $actorSub, first: 500) { edges { node {
+           actorSub actorRole actorOrg personId resource action operation fieldGroups } } } }`,
+        { actorSub },
+      )
+    )
+      .data!.accessLog.edges.map((e) => e.node)
+      .filter((n) => n.resource === `webhookEndpoint:${ep.id}`);
+  const partnerSub = (await endpoint(tokens.partner, ep.id)).changes.at(-1)!.actorSub;
+  const byPartner = await entries(partnerSub);
+  // Newest first, one WRITE per change, naming the endpoint and no person.
+  expect(byPartner.map((e) => e.operation)).toEqual([
+    'replayWebhookEndpoint',
+    'enableWebhookEndpoint',
+    'disableWebhookEndpoint',
+    'createWebhookEndpoint',
+  ]);
+  for (const e of byPartner)
+    expect(e).toMatchObject({
+      actorRole: 'PARTNER_SYSTEM',
+      actorOrg: 'skarholmen',
+      personId: null,
+      action: 'WRITE',
+      fieldGroups: ['webhookEndpoint'],
+    });
+  const bySystem = await entries('system');
+  expect(bySystem).toEqual([
+    expect.objectContaining({
+      actorRole: 'SYSTEM',
+      operation: 'webhookDelivery',
+      personId: null,
+      action: 'WRITE',
+    }),
+  ]);
+  // A person's own log (the filter a person's review uses) never shows endpoint changes.
+  const rows = await t.hub.dataSource.query<{ n: string }[]>(
+    `SELECT count(*) AS n FROM access_log WHERE resource IS NOT NULL AND person_id IS NOT NULL`,
+  );
+  expect(Number(rows[0].n)).toBe(0);
+});

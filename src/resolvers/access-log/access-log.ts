@@ -17,7 +17,10 @@ registerEnumType(AccessPath, {
   },
 });
 
-@ObjectType({ description: 'One access to a person’s data: who, whose, what, why, when' })
+@ObjectType({
+  description:
+    'One access to a person’s data (who, whose, what, why, when), or one change to a webhook endpoint (`resource`)',
+})
 export class AccessLogEntry {
   @Field(() => ID)
   id: string;
@@ -37,8 +40,19 @@ export class AccessLogEntry {
   @Field({ description: 'Organisation id of the actor' })
   actorOrg: string;
 
-  @Field(() => ID)
-  personId: string;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Whose data was read or changed. Null only for a change to something that is not a person’s data (see `resource`)',
+  })
+  personId: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'What a change that is not to a person’s data was made to: `webhookEndpoint:<id>` (a webhook endpoint created, its secret rotated, disabled, enabled or replayed). Null for a person’s data',
+  })
+  resource: string | null;
 
   @Field({ description: 'READ or WRITE' })
   action: string;

@@ -101,7 +101,10 @@ export async function writeAccessLog(
   );
 }
 
-/** Newest first, keyset on id. */
+/**
+ * Newest first, keyset on id. The order names the table's column: the select list's `id` is
+ * its text form, and ORDER BY an output name would sort "10" before "9".
+ */
 export async function readAccessLog(
   db: DataSource,
   filter: { personId?: string | null; actorSub?: string | null; actorOrg?: string | null },
@@ -120,9 +123,9 @@ export async function readAccessLog(
   if (afterId) where.push(`id < ${p(afterId)}::bigint`);
   const rows = await db.query<AccessLogRow[]>(
     `SELECT id::text AS id, at, request_id AS "requestId", actor_sub AS "actorSub", actor_role AS "actorRole",
-            actor_org AS "actorOrg", person_id AS "personId", action, operation, field_groups AS "fieldGroups", purpose, bases, via
+            actor_org AS "actorOrg", person_id AS "personId", resource, action, operation, field_groups AS "fieldGroups", purpose, bases, via
        FROM access_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY id DESC LIMIT ${p(first + 1)}`,
+      ORDER BY access_log.id DESC LIMIT ${p(first + 1)}`,
     params,
   );
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };

@@ -39,7 +39,7 @@ import {
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
 import type { OrganisationKindName } from '../../reference/reference-files';
-import { recordChange } from './endpoint-store';
+import { recordChange, SYSTEM_ACTOR } from './endpoint-store';
 import { postWebhook, type PostOutcome } from './http-post';
 import { nextDelayMs } from './retry-schedule';
 import { signedHeaders } from './signing';
@@ -446,12 +446,7 @@ export class WebhookDeliveryWorker {
           m,
           e.id,
           'DISABLED',
-          {
-            sub: 'system',
-            role: 'SYSTEM',
-            orgId: 'system',
-            requestId: `webhook-worker:${this.instanceId}`,
-          },
+          { ...SYSTEM_ACTOR, requestId: `webhook-worker:${this.instanceId}` },
           { reason: updated[0].disabledReason, lastError: outcome.error },
         );
       return updated;

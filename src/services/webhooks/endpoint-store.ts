@@ -3,7 +3,9 @@
  * rotate the secret, disable, enable, replay from a cursor) and read their state and recent
  * deliveries. An endpoint belongs to the organisation and role that created it and is
  * delivered as that role would receive the events over a subscription; anyone else gets
- * NOT_FOUND. Every change writes a row of `webhook_endpoint_change` in its own transaction.
+ * NOT_FOUND. Every change writes, in its own transaction, a row of the access log (who, what,
+ * which endpoint: `webhookEndpoint:<id>`) and one of `webhook_endpoint_change` (the endpoint's
+ * own trail, with the change's details: the URL, the grace period, the cursor, the reason).
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -17,6 +19,7 @@ import type {
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../../errors';
 import { headPosition } from '../../events/event-store';
 import { decodeEventCursor } from '../../events/event-types';
+import { writeResourceChange } from '../access-log/resource-changes';
 import { newSecret } from './signing';
 import { checkUrl, UnsafeUrlError, type UrlPolicy } from './url-safety';
 
@@ -46,13 +49,36 @@ export interface ChangeActor {
   requestId: string;
 }
 
+export type EndpointChange = 'CREATED' | 'SECRET_ROTATED' | 'DISABLED' | 'ENABLED' | 'REPLAYED';
+
+/** The operation the access log names for each change (the worker's own for its disabling). */
+const OPERATION: Record<EndpointChange, string> = {
+  CREATED: 'createWebhookEndpoint',
+  SECRET_ROTATED: 'rotateWebhookSecret',
+  DISABLED: 'disableWebhookEndpoint',
+  ENABLED: 'enableWebhookEndpoint',
+  REPLAYED: 'replayWebhookEndpoint',
+};
+
+/** The hub itself, when the delivery worker disables a failing endpoint. */
+export const SYSTEM_ACTOR = { sub: 'system', role: 'SYSTEM', orgId: 'system' } as const;
+
 export async function recordChange(
   m: EntityManager | DataSource,
   endpointId: string,
-  action: string,
+  action: EndpointChange,
   actor: ChangeActor,
   details: Record<string, unknown> = {},
 ): Promise<void> {
+  const system = actor.sub === SYSTEM_ACTOR.sub && actor.role === SYSTEM_ACTOR.role;
+  await writeResourceChange(m, {
+    resource: `webhookEndpoint:${endpointId}`,
+    operation: system ? 'webhookDelivery' : OPERATION[action],
+    fieldGroup: 'webhookEndpoint',
+    requestId: actor.requestId,
+    actor,
+    purpose: system ? 'webhook-delivery' : 'integration-administration',
+  });
   await m.query(
     `INSERT INTO webhook_endpoint_change (endpoint_id, action, actor_sub, actor_role, actor_org, request_id, details)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
