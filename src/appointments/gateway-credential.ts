@@ -5,26 +5,22 @@
  * `x-gateway-secret` header (the hub uses the same header). Without a configured secret
  * nobody is the gateway: the entry points are off.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { GraphQLObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { ForbiddenError } from '../errors';
+import { gatewayTrust } from '../services/federation/gateway-trust';
 
-export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
+export { GATEWAY_SECRET_HEADER } from '../services/federation/gateway-trust';
 
 /** The root fields only the gateway may select. */
 export const GATEWAY_ONLY_FIELDS = ['_entities', '_service'] as const;
 
-// Digests first, so the comparison takes the same time whatever the presented length.
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-
-/** Whether `presented` (a header value) is the configured secret. */
+/**
+ * Whether `presented` (a header value) is the configured secret: the hub's own check
+ * (constant-time), with an empty secret meaning none.
+ */
 export function gatewayCredential(secret: string | undefined): (presented: unknown) => boolean {
-  const expected = secret ? digest(secret) : undefined;
-  return (presented) => {
-    const value = Array.isArray(presented) ? (presented as unknown[])[0] : presented;
-    if (!expected || typeof value !== 'string' || value === '') return false;
-    return timingSafeEqual(digest(value), expected);
-  };
+  const trust = gatewayTrust(secret || undefined);
+  return (presented) => trust.isGateway(presented);
 }
 
 export interface GatewayAware {

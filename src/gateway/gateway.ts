@@ -30,12 +30,13 @@ import { parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { JwtVerifier } from '../auth/jwt-verifier';
+import { GATEWAY_SECRET_HEADER } from '../services/federation/gateway-trust';
 import type { TrustedDocumentsConfig } from '../services/documents';
 import { servePlayground } from './playground';
 import { APPOINTMENTS, HUB, SUPERGRAPH_FILE } from './supergraph';
 import { hubDocumentSource, useTrustedDocuments } from './trusted-documents';
 
-export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
+export { GATEWAY_SECRET_HEADER };
 
 export interface GatewayOptions {
   /** The hub's GraphQL endpoint (HTTP; its graphql-ws endpoint is the same path). */

@@ -73,7 +73,7 @@ export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string 
   return `${HEADER}${print(sortSDL(result.supergraphDocumentNode))}\n`;
 }
 
-/** The appointment subgraph's SDL exactly as its `_service { sdl }` gives it. */
+/** The appointment subgraph's SDL, printed as @apollo/subgraph prints it for `_service { sdl }`. */
 export function appointmentsSubgraphSdl(): string {
   return printSubgraphSchema(buildAppointmentsSchema(new AppointmentStore()));
 }
