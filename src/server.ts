@@ -27,7 +27,6 @@ import { EventDispatcher } from './events/dispatcher';
 import { pgliteNotifications, postgresNotifications } from './events/notifications';
 import { registerSequencerMetrics } from './events/sequencer/metrics';
 import { EventSequencer } from './events/sequencer/sequencer';
-import { waitersFor } from './events/sequencer/waiters';
 import { createApollo } from './hub/apollo';
 import { openHubDatabase } from './hub/database';
 import { mountRoutes } from './hub/http-app';
@@ -128,8 +127,8 @@ export class Hub {
     await this.dispatcher.start();
     registerEventGauges(metrics, this.dispatcher);
     // Writers here waiting for positions another instance's sequencer gave: the log moved.
-    const waiters = waitersFor(ds);
-    this.dispatcher.follow(() => void waiters.check(ds).catch(() => undefined));
+    const sequencer = this.sequencer;
+    this.dispatcher.follow(() => sequencer.logAdvanced());
     this.stopJobGuarantee = scheduleJobGuaranteeCheck(
       ds,
       logger,

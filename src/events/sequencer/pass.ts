@@ -6,10 +6,10 @@
  * dispatcher.
  *
  * Which rows: those without a position whose transaction id is below the snapshot horizon
- * (`pg_snapshot_xmin`: every transaction below it has ended), in (tx_id, seq) order. A
- * transaction still in flight has an id at or above the horizon, so it can never commit
- * events that belong before a position already handed out: the order is the transaction-id
- * order, the same whichever pass (or sequencer) hands the positions out.
+ * (every transaction of this database below it has ended, see HORIZON), in (tx_id, seq)
+ * order. A transaction still in flight has an id at or above the horizon, so it can never
+ * commit events that belong before a position already handed out: the order is the
+ * transaction-id order, the same whichever pass (or sequencer) hands the positions out.
  *
  * One exception: a visible row whose tx_id is at or above the snapshot's xmax cannot have
  * been written by this server (its transactions below xmax are the only ones whose rows are
@@ -42,10 +42,31 @@ export interface PassResult {
 /** Rows per pass; a pass that fills it is followed by another at once. */
 export const PASS_LIMIT = 5000;
 
+/**
+ * The horizon: the oldest transaction still running in this database (its sessions as
+ * pg_stat_activity shows them, and its prepared transactions), else the snapshot's xmax.
+ * `pg_snapshot_xmin` alone is the whole server's: a long transaction in any other database
+ * on it (measured: another application's bulk load) would hold every event here back,
+ * though it can never write this database's event table. A transaction that ends between
+ * the snapshot and the look at pg_stat_activity is not counted, which is harmless: its
+ * rows are not visible to this statement, so they get positions in a later pass.
+ */
 const HORIZON = `
-  horizon AS (
-    SELECT pg_snapshot_xmin(s)::text::bigint AS xmin, pg_snapshot_xmax(s)::text::bigint AS xmax
-      FROM (SELECT pg_current_snapshot() AS s) snap
+  snap AS (
+    SELECT pg_current_snapshot() AS s
+  ), running AS (
+    SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+     WHERE datid = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND backend_xid IS NOT NULL
+    UNION ALL
+    SELECT transaction::text::bigint FROM pg_prepared_xacts WHERE database = current_database()
+  ), horizon AS (
+    SELECT coalesce(
+             (SELECT min(x::text::bigint) FROM snap, pg_snapshot_xip(snap.s) AS x
+               WHERE x::text::bigint % 4294967296 IN (SELECT xid FROM running)),
+             pg_snapshot_xmax(snap.s)::text::bigint) AS xmin,
+           pg_snapshot_xmax(snap.s)::text::bigint AS xmax
+      FROM snap
   ), waiting AS (
     SELECT e.seq, e.tx_id, (e.tx_id < h.xmin OR e.tx_id >= h.xmax) AS ready
       FROM event e, horizon h WHERE e.position IS NULL

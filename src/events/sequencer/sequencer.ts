@@ -106,6 +106,14 @@ export class EventSequencer implements LocalSequencer {
       });
   }
 
+  /**
+   * The log moved (this instance's dispatcher read new events): when another instance is
+   * the sequencer, this instance's writers waiting for positions look theirs up.
+   */
+  logAdvanced(): void {
+    if (!this.isLeader) void waitersFor(this.ds).check(this.ds).catch(() => undefined);
+  }
+
   positionsLate(events: number, waitedMs: number): void {
     this.latePositionWaits++;
     this.logger.warn(
