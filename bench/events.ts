@@ -47,6 +47,12 @@ export interface EventsWindow {
   /** CPU seconds of the hub and of the subscriber process over `seconds` (1.0 = one core). */
   hubCpuSeconds: number;
   subscriberCpuSeconds: number;
+  /**
+   * The hub's share of the latency, from its hub_event_fanout_seconds histogram: dispatcher
+   * offer to socket write, as the upper bound of the bucket holding p50 and p99 (ms).
+   */
+  fanoutP50Ms: number | null;
+  fanoutP99Ms: number | null;
 }
 
 interface WindowSample {
@@ -56,6 +62,25 @@ interface WindowSample {
   cohorts: number;
   hubCpu: number;
   workerCpu: number;
+  /** Cumulative bucket counts of hub_event_fanout_seconds by upper bound (s). */
+  fanout: Map<number, number>;
+}
+
+function fanoutBuckets(text: string): Map<number, number> {
+  const buckets = new Map<number, number>();
+  for (const m of text.matchAll(/^hub_event_fanout_seconds_bucket\{le="([^"]+)"\} ([0-9.e+]+)$/gm))
+    buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  return buckets;
+}
+
+/** The upper bound (ms) of the bucket where the p-quantile of the observations in between falls. */
+function bucketQuantile(a: Map<number, number>, b: Map<number, number>, p: number): number | null {
+  const bounds = [...b.keys()].sort((x, y) => x - y);
+  const total = (b.get(Infinity) ?? 0) - (a.get(Infinity) ?? 0);
+  if (total <= 0) return null;
+  for (const le of bounds)
+    if ((b.get(le) ?? 0) - (a.get(le) ?? 0) >= total * p) return le === Infinity ? null : le * 1000;
+  return null;
 }
 
 function metricValue(text: string, name: string, labels = ''): number {
@@ -84,6 +109,7 @@ async function sampleWindow(url: string, workerPid: number | undefined): Promise
     cohorts: metricValue(text, 'hub_event_cohorts'),
     hubCpu: metricValue(text, 'process_cpu_seconds_total'),
     workerCpu: processCpuSeconds(workerPid),
+    fanout: fanoutBuckets(text),
   };
 }
 
@@ -95,6 +121,8 @@ function windowBetween(a: WindowSample, b: WindowSample): EventsWindow {
     cohorts: a.cohorts,
     hubCpuSeconds: b.hubCpu - a.hubCpu,
     subscriberCpuSeconds: b.workerCpu - a.workerCpu,
+    fanoutP50Ms: bucketQuantile(a.fanout, b.fanout, 0.5),
+    fanoutP99Ms: bucketQuantile(a.fanout, b.fanout, 0.99),
   };
 }
 
@@ -294,7 +322,7 @@ export async function runEventsOnce(
         `  events n=${n}: ${committed} events committed, ${stats.received}/${expected} deliveries, ${run.deliveredPerSecond.toFixed(0)}/s, p50 ${stats.p50} ms, p99 ${stats.p99} ms, max ${stats.max} ms`,
       );
       log(
-        `  events n=${n}: ${window.sharedExecutions} shared + ${window.ownExecutions} own executions in ${window.cohorts} cohorts; CPU over ${window.seconds.toFixed(1)} s: hub ${window.hubCpuSeconds.toFixed(1)} s, subscriber process ${window.subscriberCpuSeconds.toFixed(1)} s`,
+        `  events n=${n}: ${window.sharedExecutions} shared + ${window.ownExecutions} own executions in ${window.cohorts} cohorts; CPU over ${window.seconds.toFixed(1)} s: hub ${window.hubCpuSeconds.toFixed(1)} s, subscriber process ${window.subscriberCpuSeconds.toFixed(1)} s; hub fan-out (offer to socket write) p50 ≤ ${window.fanoutP50Ms} ms, p99 ≤ ${window.fanoutP99Ms} ms`,
       );
       return run;
     } finally {

@@ -17,6 +17,8 @@ import type { Rendered, RenderEvent } from './render';
 
 interface Entry {
   refs: number;
+  /** When the dispatcher offered it to the first member (performance.now(), ms). */
+  offeredAt: number;
   rendered: Promise<Rendered> | null;
   /** The payload once rendered: members then take it without awaiting. */
   value?: Rendered;
@@ -37,12 +39,17 @@ export class Cohort implements LiveBufferHooks {
   buffered(e: StoredEvent): void {
     const entry = this.payloads.get(e.position);
     if (entry) entry.refs++;
-    else this.payloads.set(e.position, { refs: 1, rendered: null });
+    else this.payloads.set(e.position, { refs: 1, offeredAt: performance.now(), rendered: null });
   }
 
   released(e: StoredEvent): void {
     const entry = this.payloads.get(e.position);
     if (entry && --entry.refs <= 0) this.payloads.delete(e.position);
+  }
+
+  /** When the event was offered to this cohort (performance.now(), ms), if it is held. */
+  offeredAt(e: StoredEvent): number | undefined {
+    return this.payloads.get(e.position)?.offeredAt;
   }
 
   /** The shared payload of a live event a member took from its buffer (and its release). */

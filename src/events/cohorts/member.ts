@@ -40,7 +40,8 @@ export interface MemberDeps {
   logger: Logger;
   /** Called once when the member ends, however it ends. */
   onEnd: () => void;
-  onDelivered: () => void;
+  /** After each message was written; with the time its live event was offered. */
+  onDelivered: (offeredAt: number | undefined) => void;
 }
 
 export class CohortMember implements AsyncIterableIterator<never> {
@@ -86,12 +87,14 @@ export class CohortMember implements AsyncIterableIterator<never> {
         const e = r.value;
         // Taking a live event releases this member's reference, so it happens even when
         // the member is stopping.
-        const taken = this.d.source.lastFromLive ? this.d.cohort.take(e) : this.renderOwn(e);
+        const live = this.d.source.lastFromLive;
+        const offeredAt = live ? this.d.cohort.offeredAt(e) : undefined;
+        const taken = live ? this.d.cohort.take(e) : this.renderOwn(e);
         const rendered = taken instanceof Promise ? await taken : taken;
         const payload = rendered.entries.length ? await this.logged(rendered) : rendered.payload;
         if (this.stopped) return;
         await this.send(`${this.prefix}${payload}}`);
-        this.d.onDelivered();
+        this.d.onDelivered(offeredAt);
       }
     } finally {
       this.end();

@@ -6,9 +6,11 @@
  *
  * Metrics: hub_event_cohorts (cohorts open), hub_event_executions_total by `kind` (`shared`:
  * a live event executed once for a cohort; `own`: an event replayed by one subscriber), and
- * hub_event_deliveries_total (`next` messages written by members).
+ * hub_event_deliveries_total (`next` messages written by members), and
+ * hub_event_fanout_seconds: from the dispatcher offering a live event to its message being
+ * written to a member's socket (the hub's share of commit-to-delivery, after the sequencer).
  */
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { ExecutionArgs, GraphQLSchema } from 'graphql';
 import type WebSocket from 'ws';
 import { createContext, type Context, type Services } from '../../context';
@@ -47,6 +49,7 @@ export class CohortRegistry {
   private readonly executions: Counter<'kind'>;
   /** Counted in a plain number (the hot path) and handed to the counter when scraped. */
   private delivered = 0;
+  private readonly fanout: Histogram;
 
   constructor(private readonly d: CohortDeps) {
     const registers = [d.metrics.registry];
@@ -63,6 +66,12 @@ export class CohortRegistry {
       name: 'hub_event_executions_total',
       help: 'GraphQL executions of subscription events: shared (once per cohort) or own (a replay)',
       labelNames: ['kind'],
+      registers,
+    });
+    this.fanout = new Histogram({
+      name: 'hub_event_fanout_seconds',
+      help: 'From the dispatcher offering a live event to its message written to a subscriber socket',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     let reported = 0;
@@ -139,7 +148,10 @@ export class CohortRegistry {
       onEnd: () => {
         if (--joined.members <= 0 && this.cohorts.get(key) === joined) this.cohorts.delete(key);
       },
-      onDelivered: () => this.delivered++,
+      onDelivered: (offeredAt) => {
+        this.delivered++;
+        if (offeredAt !== undefined) this.fanout.observe((performance.now() - offeredAt) / 1000);
+      },
     });
   }
 
