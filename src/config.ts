@@ -4,6 +4,7 @@
  * A wrong value stops the start with a message that names the variable (never its value
  * when the variable is a secret).
  */
+import { parseSecretKeys } from './services/webhooks/secret-box';
 import { z } from 'zod';
 import type { AgencyEndpoint } from './connectors/http/http-batch-client';
 import type { ResilienceOptions } from './connectors/http/resilience';
@@ -88,6 +89,7 @@ const schema = z.object({
   // Unset: the event log's own safety-net poll (EVENT_POLL_INTERVAL_MS).
   WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000).optional(),
   WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
+  WEBHOOK_SECRET_KEYS: z.string().default(''),
 });
 
 type Env = z.infer<typeof schema>;
@@ -270,6 +272,8 @@ export interface WebhookConfig {
   pollIntervalMs: number;
   /** Host names, IP addresses or CIDR ranges delivered to although private (production). */
   allowedHosts: string[];
+  /** Keys that seal signing secrets at rest (the first seals, all open); none: stored as is. */
+  secretKeys: Buffer[];
 }
 
 export class ConfigError extends Error {
@@ -308,6 +312,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.WEBHOOK_LEASE_MS <= e.WEBHOOK_TIMEOUT_MS) {
     throw new ConfigError(['WEBHOOK_LEASE_MS: must be greater than WEBHOOK_TIMEOUT_MS']);
+  }
+  let webhookSecretKeys: Buffer[];
+  try {
+    webhookSecretKeys = parseSecretKeys(e.WEBHOOK_SECRET_KEYS);
+  } catch (err) {
+    throw new ConfigError([`WEBHOOK_SECRET_KEYS: ${(err as Error).message}`]);
   }
   const usingDevSecret = !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL;
   const dataDir = e.PGLITE_DATA_DIR === 'memory://' ? undefined : e.PGLITE_DATA_DIR;
@@ -370,6 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowedHosts: e.WEBHOOK_ALLOWED_HOSTS.split(',')
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
+      secretKeys: webhookSecretKeys,
     },
     queryLimits: {
       maxDepth: e.QUERY_MAX_DEPTH,

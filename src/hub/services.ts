@@ -18,6 +18,7 @@ import { createTrustedDocuments } from '../services/documents';
 import { EventService } from '../services/referrals/event-service';
 import { ReferralService } from '../services/referrals/referral-service';
 import { WebhookService } from '../services/webhooks/endpoint-store';
+import { SecretBox } from '../services/webhooks/secret-box';
 
 export interface BuiltServices {
   services: Services;
@@ -55,6 +56,7 @@ export async function buildServices(
         ds,
         { production: config.isProduction, allowedHosts: config.webhooks.allowedHosts },
         config.webhooks.rotationGraceS,
+        new SecretBox(config.webhooks.secretKeys),
       ),
     },
     connectorHealth: sources.health,

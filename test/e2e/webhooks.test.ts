@@ -114,9 +114,9 @@ async function mutate(
 ) {
   return gql<Record<string, EndpointView>>(
     token,
-    `mutation (${args}) { ${field}(${Object.keys(variables)
+    `mutation (${args}) { ${field}(input: { ${Object.keys(variables)
       .map((k) => `${k}: $${k}`)
-      .join(', ')}) { ${ENDPOINT_FIELDS} } }`,
+      .join(', ')} }) { ${ENDPOINT_FIELDS} } }`,
     variables,
   );
 }
@@ -311,7 +311,7 @@ test('rotation: both signatures during the grace period, then only the new one',
   const rotated = await gql<{ rotateWebhookSecret: { secret: string; endpoint: EndpointView } }>(
     tokens.partner,
     `mutation ($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret endpoint { id version previousSecretExpiresAt } } }`,
-    { input: { id: ep.id, gracePeriodSeconds: 3600 } },
+    { input: { id: ep.id, graceSeconds: 3600 } },
   );
   const newSecret = rotated.data?.rotateWebhookSecret.secret as string;
   expect(newSecret).toMatch(/^whsec_/);
@@ -386,11 +386,11 @@ test('another organisation (or another role) cannot see, change or replay an end
       id: ep.id,
     });
     expect(one.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    const list = await gql<{ webhookEndpoints: { id: string }[] }>(
+    const list = await gql<{ webhookEndpoints: { edges: { node: { id: string } }[] } }>(
       token,
-      `{ webhookEndpoints { id } }`,
+      `{ webhookEndpoints { edges { node { id } } } }`,
     );
-    expect(list.data?.webhookEndpoints.map((e) => e.id)).not.toContain(ep.id);
+    expect(list.data?.webhookEndpoints.edges.map((e) => e.node.id)).not.toContain(ep.id);
     for (const [field, args, vars] of [
       ['disableWebhookEndpoint', '$id: ID!', { id: ep.id }],
       ['enableWebhookEndpoint', '$id: ID!', { id: ep.id }],
@@ -411,9 +411,9 @@ test('another organisation (or another role) cannot see, change or replay an end
   expect(view).toMatchObject({ state: 'ENABLED', version: 1 });
   expect(view.changes.map((c) => c.action)).toEqual(['CREATED']);
   // Roles that may not manage endpoints at all.
-  const analyst = await gql(tokens.analyst, `{ webhookEndpoints { id } }`);
+  const analyst = await gql(tokens.analyst, `{ webhookEndpoints { edges { node { id } } } }`);
   expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-  const anon = await t.gql(`{ webhookEndpoints { id } }`);
+  const anon = await t.gql(`{ webhookEndpoints { edges { node { id } } } }`);
   expect(anon.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
 });
 
@@ -665,4 +665,66 @@ test('every change to an endpoint is in the access log, by whom, for the data pr
     `SELECT count(*) AS n FROM access_log WHERE resource IS NOT NULL AND person_id IS NOT NULL`,
   );
   expect(Number(rows[0].n)).toBe(0);
+});
+
+test('endpoints and their deliveries page with first and after; bad cursors are BAD_USER_INPUT', async () => {
+  const r = await receiver();
+  // An organisation no other test made endpoints for.
+  const own = await t.token({ role: 'PARTNER_SYSTEM', org: 'jobbtorg-jarva' });
+  const created = [
+    (await create(own, r.url)).endpoint.id,
+    (await create(own, r.url)).endpoint.id,
+    (await create(own, r.url)).endpoint.id,
+  ];
+  type Page = {
+    webhookEndpoints: {
+      totalCount: number;
+      edges: { cursor: string; node: { id: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
+  const page = (after?: string) =>
+    gql<Page>(
+      own,
+      `query ($after: String) { webhookEndpoints(first: 2, after: $after) {
+         totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    );
+  const one = (await page()).data!.webhookEndpoints;
+  expect(one.totalCount).toBe(3);
+  expect(one.edges.map((e) => e.node.id)).toEqual(created.slice(0, 2));
+  expect(one.pageInfo.hasNextPage).toBe(true);
+  const two = (await page(one.pageInfo.endCursor!)).data!.webhookEndpoints;
+  expect(two.edges.map((e) => e.node.id)).toEqual(created.slice(2));
+  expect(two.pageInfo).toEqual({ hasNextPage: false, endCursor: two.edges[0].cursor });
+  expect((await page('bm9wZQ')).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+
+  // Deliveries, newest event first, then the older ones after a delivery's cursor.
+  await t.hub.dataSource.query(
+    `UPDATE webhook_endpoint SET state = 'DISABLED' WHERE id = ANY($1::uuid[])`,
+    [created.slice(1)],
+  );
+  await append(3, 'skarholmen', 'jobbtorg-jarva');
+  await r.waitForCount(3);
+  const deliveries = async (after?: string) =>
+    gql<{ webhookEndpoint: { deliveries: { cursor: string; position: string }[] } }>(
+      own,
+      `query ($id: ID!, $after: String) { webhookEndpoint(id: $id) { deliveries(first: 2, after: $after) { cursor position } } }`,
+      { id: created[0], after },
+    );
+  const newest = (await deliveries()).data!.webhookEndpoint.deliveries;
+  expect(newest).toHaveLength(2);
+  const older = (await deliveries(newest[1].cursor)).data!.webhookEndpoint.deliveries;
+  expect(older).toHaveLength(1);
+  expect(Number(older[0].position)).toBeLessThan(Number(newest[1].position));
+  expect((await deliveries('not-a-cursor')).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+
+  // graceSeconds replaced gracePeriodSeconds: both, differing, is refused and changes nothing.
+  const both = await gql(
+    own,
+    `mutation ($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret } }`,
+    { input: { id: created[0], graceSeconds: 60, gracePeriodSeconds: 120 } },
+  );
+  expect(both.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect((await endpoint(own, created[0])).version).toBe(1);
 });

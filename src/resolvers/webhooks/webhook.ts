@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo } from '../common/relay';
 import { EventFilter, ReferralEventTypeEnum } from '../referrals/referral';
 
 export enum WebhookEndpointStateEnum {
@@ -172,8 +173,10 @@ export class WebhookEndpoint {
   updatedAt: Date;
 }
 
-@ObjectType()
-export class WebhookEndpointWithSecret {
+@ObjectType({
+  description: 'A new endpoint (or a rotated secret) and its signing secret, shown this once',
+})
+export class CreateWebhookEndpointPayload {
   @Field(() => WebhookEndpoint)
   endpoint: WebhookEndpoint;
 
@@ -217,5 +220,52 @@ export class RotateWebhookSecretInput {
     description:
       'How long the old secret keeps signing too (seconds, 0–604800); default WEBHOOK_ROTATION_GRACE_S (24 h)',
   })
+  graceSeconds?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    deprecationReason:
+      'Use graceSeconds (the same value; giving both with different values is refused)',
+  })
   gracePeriodSeconds?: number | null;
+}
+
+@InputType({ description: 'Names one of the caller’s webhook endpoints' })
+export class WebhookEndpointIdInput {
+  @Field(() => ID)
+  id: string;
+}
+
+@InputType()
+export class ReplayWebhookEndpointInput {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'An event cursor: every later event is sent again, in order; null: from the start of the log',
+  })
+  after?: string | null;
+}
+
+@ObjectType()
+export class WebhookEndpointEdge {
+  @Field({ description: 'Pass as `after` for the endpoints after this one' })
+  cursor: string;
+
+  @Field(() => WebhookEndpoint)
+  node: WebhookEndpoint;
+}
+
+@ObjectType({ description: 'The caller’s webhook endpoints, oldest first' })
+export class WebhookEndpointConnection {
+  @Field(() => [WebhookEndpointEdge])
+  edges: WebhookEndpointEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+
+  @Field(() => Int, { description: 'All of the caller’s endpoints' })
+  totalCount: number;
 }

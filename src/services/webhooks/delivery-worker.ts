@@ -40,6 +40,7 @@ import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
 import type { OrganisationKindName } from '../../reference/reference-files';
 import { recordChange, SYSTEM_ACTOR } from './endpoint-store';
+import { SecretBox } from './secret-box';
 import { postWebhook, type PostOutcome } from './http-post';
 import { nextDelayMs } from './retry-schedule';
 import { signedHeaders } from './signing';
@@ -172,6 +173,8 @@ export class WebhookDeliveryWorker {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly m: ReturnType<typeof webhookMetrics>;
   private readonly policy: UrlPolicy;
+  /** Opens the secrets sealed at rest (WEBHOOK_SECRET_KEYS). */
+  private readonly box: SecretBox;
   private poll: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | null = null;
   private again = false;
@@ -183,6 +186,7 @@ export class WebhookDeliveryWorker {
   constructor(private readonly d: WebhookWorkerDeps) {
     this.m = webhookMetrics(d.metrics, d.ds);
     this.policy = { production: d.production, allowedHosts: d.config.allowedHosts };
+    this.box = new SecretBox(d.config.secretKeys);
   }
 
   start(): void {
@@ -357,8 +361,9 @@ export class WebhookDeliveryWorker {
         ...(rendered.errors ? { errors: rendered.errors } : {}),
       };
       const json = JSON.stringify(body);
-      const secrets =
-        e.previousSecret && e.previousValid ? [e.secret, e.previousSecret] : [e.secret];
+      const secrets = (
+        e.previousSecret && e.previousValid ? [e.secret, e.previousSecret] : [e.secret]
+      ).map((s) => this.box.open(s, e.id));
       const headers = signedHeaders(secrets, event.id, new Date(), json);
       outcome = await postWebhook(new URL(e.url), { ...headers }, json, {
         timeoutMs: this.d.config.timeoutMs,
@@ -366,7 +371,10 @@ export class WebhookDeliveryWorker {
         signal: this.abort.signal,
       });
     } catch (err) {
-      this.d.logger.warn({ err, endpointId: e.id }, 'webhook worker: could not render the event');
+      this.d.logger.warn(
+        { err, endpointId: e.id },
+        'webhook worker: could not prepare the event (render or sign)',
+      );
       outcome = { ok: false, status: null, error: 'the hub could not prepare the event' };
     }
     this.m.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);

@@ -20,6 +20,7 @@ import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../../er
 import { headPosition } from '../../events/event-store';
 import { decodeEventCursor } from '../../events/event-types';
 import { writeResourceChange } from '../access-log/resource-changes';
+import type { SecretBox } from './secret-box';
 import { newSecret } from './signing';
 import { checkUrl, UnsafeUrlError, type UrlPolicy } from './url-safety';
 
@@ -121,6 +122,8 @@ export class WebhookService {
     private readonly ds: DataSource,
     private readonly policy: UrlPolicy,
     private readonly rotationGraceS: number,
+    /** Seals new secrets at rest (WEBHOOK_SECRET_KEYS); the delivery worker opens them. */
+    private readonly box: SecretBox,
   ) {}
 
   private async checkedUrl(url: string): Promise<string> {
@@ -166,12 +169,18 @@ export class WebhookService {
     return row;
   }
 
-  deliveries(endpointId: string, first: number): Promise<WebhookDeliveryRow[]> {
+  /** Newest event first; with `beforePosition`, only deliveries of older events. */
+  deliveries(
+    endpointId: string,
+    first: number,
+    beforePosition: string | null = null,
+  ): Promise<WebhookDeliveryRow[]> {
     const n = Math.min(Math.max(first, 1), MAX_DELIVERIES);
     return this.ds.query<WebhookDeliveryRow[]>(
-      `SELECT ${DELIVERY_COLUMNS} FROM webhook_delivery WHERE endpoint_id = $1
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_delivery
+        WHERE endpoint_id = $1 AND ($3::bigint IS NULL OR position < $3::bigint)
        ORDER BY position DESC LIMIT $2`,
-      [endpointId, n],
+      [endpointId, n, beforePosition],
     );
   }
 
@@ -209,7 +218,17 @@ export class WebhookService {
       await m.query(
         `INSERT INTO webhook_endpoint (id, organisation_id, role, created_by_sub, url, description, filter, secret, cursor_position)
          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::bigint)`,
-        [id, v.orgId, v.role, v.sub, url, description, JSON.stringify(filter), secret, cursor],
+        [
+          id,
+          v.orgId,
+          v.role,
+          v.sub,
+          url,
+          description,
+          JSON.stringify(filter),
+          this.box.seal(secret, id),
+          cursor,
+        ],
       );
       await recordChange(m, id, 'CREATED', this.actor(v, requestId), {
         url,
@@ -225,15 +244,12 @@ export class WebhookService {
     viewer: Viewer,
     requestId: string,
     id: string,
-    gracePeriodSeconds?: number | null,
+    graceSeconds?: number | null,
   ): Promise<{ endpoint: WebhookEndpointRecord; secret: string }> {
     const v = owner(viewer);
-    const grace = gracePeriodSeconds ?? this.rotationGraceS;
+    const grace = graceSeconds ?? this.rotationGraceS;
     if (!Number.isInteger(grace) || grace < 0 || grace > 7 * 24 * 3600)
-      throw new BadUserInputError(
-        'gracePeriodSeconds must be between 0 and 604800',
-        'gracePeriodSeconds',
-      );
+      throw new BadUserInputError('graceSeconds must be between 0 and 604800', 'graceSeconds');
     const secret = newSecret();
     const endpoint = await this.ds.transaction(async (m) => {
       await this.get(v, id, m, true);
@@ -242,7 +258,7 @@ export class WebhookService {
            previous_secret_expires_at = now() + $2::int * interval '1 second',
            secret = $3, version = version + 1, updated_at = now()
          WHERE id = $1`,
-        [id, grace, secret],
+        [id, grace, this.box.seal(secret, id)],
       );
       await recordChange(m, id, 'SECRET_ROTATED', this.actor(v, requestId), {
         gracePeriodSeconds: grace,
