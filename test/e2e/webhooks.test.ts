@@ -121,14 +121,17 @@ async function mutate(
   );
 }
 
-/** Events about referrals that do not exist (the log has no foreign keys), written directly. */
+/**
+ * Events about referrals that do not exist (the log has no foreign keys), written directly.
+ * Their positions are given by the sequencer after commit: appendEvents' result has them.
+ */
 async function append(
   n: number,
   districtId = 'skarholmen',
   jobCentreId = 'jobbtorg-sydvast',
 ): Promise<{ id: string; position: string }[]> {
-  return t.hub.dataSource.transaction(async (m) => {
-    await appendEvents(
+  const stored = await t.hub.dataSource.transaction((m) =>
+    appendEvents(
       m,
       Array.from({ length: n }, () => ({
         type: 'REFERRAL_SENT' as const,
@@ -138,14 +141,9 @@ async function append(
         jobCentreId,
         actor: null,
       })),
-    );
-    return m
-      .query<{ id: string; position: string }[]>(
-        `SELECT id, position FROM event ORDER BY position DESC LIMIT $1`,
-        [n],
-      )
-      .then((rows) => rows.reverse());
-  });
+    ),
+  );
+  return stored.map((e) => ({ id: e.id, position: e.position }));
 }
 
 function consecutive(ps: number[]): boolean {
