@@ -366,3 +366,81 @@ test('N subscribers in one cohort: one execution (one referral lookup) per event
     events,
   );
 });
+
+test('when the access log cannot be written, every member gets the error instead of the person, and continues', async () => {
+  const [p] = await insertPersons(t.hub.dataSource, [
+    fullSkarholmenPerson({ givenName: 'Hemlig' }),
+  ]);
+  const cw = await t.token({ role: 'DISTRICT_CASEWORKER', org: 'skarholmen' });
+  const r = await new ReferralDriver(
+    t.url,
+    cw,
+    await t.token({ role: 'JOB_CENTRE_COACH', org: 'jobbtorg-sydvast' }),
+  ).create(p.id);
+  const subs: Recorder[] = [];
+  for (let i = 0; i < 3; i++) {
+    const token = await t.token({
+      role: 'JOB_CENTRE_COACH',
+      org: 'jobbtorg-sydvast',
+      sub: `c${i}`,
+    });
+    subs.push(new Recorder(connect(token), `coach ${i}`, IDS, { f: { referralId: r.id } }));
+  }
+  await waitForOpenSubscriptions(t.url, subs.length);
+  const ds = t.hub.dataSource;
+  const append = () =>
+    ds.transaction((m) =>
+      appendEvents(m, [
+        {
+          type: 'DEVIATION_REPORTED',
+          referralId: r.id,
+          personId: p.id,
+          districtId: 'skarholmen',
+          jobCentreId: 'jobbtorg-sydvast',
+          actor: null,
+        },
+      ]),
+    );
+  await ds.query(`CREATE FUNCTION refuse_access_log() RETURNS trigger LANGUAGE plpgsql AS $$
+                  BEGIN RAISE EXCEPTION 'access log unavailable'; END $$`);
+  await ds.query(
+    `CREATE TRIGGER refuse BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_access_log()`,
+  );
+  try {
+    await append();
+    await waitUntil(
+      () => subs.every((s) => s.payloads.length >= 1),
+      () => subs.map((s) => s.payloads.length).join(','),
+    );
+  } finally {
+    await ds.query('DROP TRIGGER refuse ON access_log');
+    await ds.query('DROP FUNCTION refuse_access_log()');
+  }
+  for (const s of subs) {
+    expect(s.payloads[0].data ?? null).toBeNull();
+    expect(s.payloads[0].errors).toEqual([
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR' }),
+      }),
+    ]);
+    expect(JSON.stringify(s.payloads[0])).not.toContain('Hemlig');
+  }
+  // The log works again: the next event arrives in full, logged for each of them.
+  await append();
+  await waitUntil(
+    () => subs.every((s) => s.payloads.length >= 2),
+    () => subs.map((s) => s.payloads.length).join(','),
+  );
+  for (const s of subs) {
+    expect(s.ended).toBeNull();
+    expect(s.payloads[1].errors).toBeUndefined();
+    expect(s.payloads[1].data?.referralEvents.referral).toMatchObject({
+      person: { givenName: 'Hemlig' },
+    });
+  }
+  const [{ n }] = await ds.query<{ n: string }[]>(
+    `SELECT count(*) AS n FROM access_log WHERE person_id = $1 AND operation = 'Ids'`,
+    [p.id],
+  );
+  expect(Number(n)).toBe(3);
+});
