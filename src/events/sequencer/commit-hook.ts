@@ -19,7 +19,7 @@ import {
 } from 'typeorm';
 import type { StoredEvent } from '../event-types';
 import { sequencerFor } from './registry';
-import { awaitPositions, wakeSequencer } from './waiters';
+import { awaitPositions, waitersFor, wakeSequencer } from './waiters';
 
 /** How long appendEvents waits for positions before it reports the events as late. */
 export const APPEND_WAIT_MS = 30_000;
@@ -62,6 +62,7 @@ export async function noteAppended(m: EntityManager, events: StoredEvent[]): Pro
   const qr = m.queryRunner;
   if (qr?.isTransactionActive) {
     stateOf(qr).batches.push({ depth: depthOf(qr), events });
+    waitersFor(m.connection).register(events);
     return;
   }
   if (!(await awaitPositions(m.connection, events, { runner: qr, timeoutMs: APPEND_WAIT_MS })))
@@ -93,8 +94,10 @@ export async function eventTransaction<T>(
   if (events.length === 0) return result;
   const local = sequencerFor(ds);
   const timeoutMs = local?.positionWaitMs ?? DEFAULT_POSITION_WAIT_MS;
-  if (timeoutMs === 0) wakeSequencer(ds);
-  else if (!(await awaitPositions(ds, events, { timeoutMs })))
+  if (timeoutMs === 0) {
+    waitersFor(ds).unregister(events);
+    wakeSequencer(ds);
+  } else if (!(await awaitPositions(ds, events, { timeoutMs })))
     local?.positionsLate(events.length, timeoutMs);
   return result;
 }
@@ -116,12 +119,13 @@ export class OutboxCommitSubscriber implements EntitySubscriberInterface {
   }
 
   afterTransactionRollback({ queryRunner: qr }: TransactionRollbackEvent): void {
-    if (!qr.isTransactionActive) {
-      byRunner.delete(qr);
-      return;
-    }
-    // A savepoint rolled back: drop what was appended inside it.
     const s = byRunner.get(qr);
-    if (s) s.batches = s.batches.filter((b) => b.depth <= depthOf(qr));
+    if (!s) return;
+    // The whole transaction, or a savepoint: drop what was appended inside it.
+    const depth = qr.isTransactionActive ? depthOf(qr) : 0;
+    const dropped = s.batches.filter((b) => b.depth > depth);
+    s.batches = s.batches.filter((b) => b.depth <= depth);
+    waitersFor(qr.connection).unregister(dropped.flatMap((b) => b.events));
+    if (!qr.isTransactionActive) byRunner.delete(qr);
   }
 }

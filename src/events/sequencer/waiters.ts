@@ -34,18 +34,39 @@ export function runOn(q: Queryable): RunSql {
   return async <T>(sql: string, params?: unknown[]) => rowsOf<T>(await q.query(sql, params));
 }
 
-/** The events of this process still waiting for a position, by event id. */
+/**
+ * The events of this process still waiting for a position, by event id. Writers register
+ * their events when they insert them (before commit), so a pass that positions them before
+ * anyone waits — another writer woke the sequencer — still settles them.
+ */
 class PositionWaiters {
-  private readonly waiting = new Map<string, { event: StoredEvent; done: () => void }>();
+  private readonly waiting = new Map<
+    string,
+    { event: StoredEvent; done: () => void; settled: Promise<void> }
+  >();
   private checking: Promise<void> | null = null;
+
+  register(events: StoredEvent[]): void {
+    for (const event of events) {
+      if (event.position || this.waiting.has(event.id)) continue;
+      let done = (): void => undefined;
+      const settled = new Promise<void>((resolve) => (done = resolve));
+      this.waiting.set(event.id, { event, done, settled });
+    }
+  }
+
+  /** Forgets events nobody will wait for (rolled back, or the wait gave up). */
+  unregister(events: StoredEvent[]): void {
+    for (const e of events) this.waiting.delete(e.id);
+  }
 
   /** Resolves when every event has its position (set on the objects themselves). */
   wait(events: StoredEvent[]): { all: Promise<void>; cancel: () => void } {
-    const open = events.filter((e) => !e.position);
+    this.register(events);
     const all = Promise.all(
-      open.map((event) => new Promise<void>((done) => this.waiting.set(event.id, { event, done }))),
+      events.filter((e) => !e.position).map((e) => this.waiting.get(e.id)?.settled),
     ).then(() => undefined);
-    return { all, cancel: () => open.forEach((e) => this.waiting.delete(e.id)) };
+    return { all, cancel: () => this.unregister(events) };
   }
 
   get size(): number {
