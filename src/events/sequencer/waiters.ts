@@ -64,7 +64,9 @@ class PositionWaiters {
   wait(events: StoredEvent[]): { all: Promise<void>; cancel: () => void } {
     this.register(events);
     const all = Promise.all(
-      events.filter((e) => !e.position).map((e) => this.waiting.get(e.id)?.settled),
+      events
+        .filter((e) => !e.position)
+        .map((e) => this.waiting.get(e.id)?.settled ?? Promise.resolve()),
     ).then(() => undefined);
     return { all, cancel: () => this.unregister(events) };
   }
