@@ -15,6 +15,7 @@ import type { Disposable } from 'graphql-ws';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import { formatError } from '../errors';
+import { compiledGateway } from './compiled-execution';
 import { observabilityPlugin } from '../observability/apollo-plugins';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -41,7 +42,8 @@ export function createApollo({
   ws,
 }: ApolloDeps): ApolloServer<Context> {
   return new ApolloServer<Context>({
-    schema,
+    // The schema with an executor that runs queries compiled (compiled-execution.ts).
+    gateway: compiledGateway(schema),
     includeStacktraceInErrorResponses: false,
     introspection: !config.isProduction,
     // Batched HTTP requests stay off (Apollo's default): one operation per request.
