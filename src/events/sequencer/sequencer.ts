@@ -111,7 +111,10 @@ export class EventSequencer implements LocalSequencer {
    * the sequencer, this instance's writers waiting for positions look theirs up.
    */
   logAdvanced(): void {
-    if (!this.isLeader) void waitersFor(this.ds).check(this.ds).catch(() => undefined);
+    if (!this.isLeader)
+      void waitersFor(this.ds)
+        .check(this.ds)
+        .catch(() => undefined);
   }
 
   positionsLate(events: number, waitedMs: number): void {
