@@ -14,6 +14,7 @@ import {
   type DocumentNode,
   type GraphQLFieldResolver,
 } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { compiledExecutor, compiledOperations } from '../../src/hub/compiled-execution';
 
 class Denied extends GraphQLError {
@@ -96,4 +97,46 @@ test('a mutation runs on graphql-js, once', async () => {
   const before = writes;
   expect(await request(document)).toEqual({ data: { write: before + 1 } });
   expect(compiledOperations(document)).toBe(0);
+});
+
+describe('_entities runs on graphql-js', () => {
+  // One representation per item, each its own promise, as @apollo/subgraph resolves them.
+  const entities = buildSchema(`
+    type Query { _entities(n: Int!): [Thing]! }
+    type Thing { id: ID! }`);
+  (entities.getType('Query') as GraphQLObjectType).getFields()._entities.resolve = (
+    _root,
+    args: { n: number },
+  ) =>
+    Array.from({ length: args.n }, (_x, i) =>
+      i === 0
+        ? // The denied one settles last.
+          new Promise((_resolve, reject) => setTimeout(() => reject(new Denied()), 5))
+        : Promise.resolve({ id: `t${i}` }),
+    );
+  const document = parse('query E($n: Int!) { _entities(n: $n) { id } }');
+
+  test('graphql-jit 0.8.9 appends a late-rejected item instead of writing it at its index', async () => {
+    const compiled = compileQuery(entities, document, 'E');
+    if (!isCompiledQuery(compiled)) throw new Error('did not compile');
+    const result = (await compiled.query(undefined, {}, { n: 3 })) as {
+      data: { _entities: unknown[] };
+    };
+    // The defect the executor works around: when this fails, graphql-jit has been fixed.
+    expect(result.data._entities).toHaveLength(4);
+  });
+
+  test('so the executor leaves it to graphql-js: the list keeps its length and order', async () => {
+    const operation = document.definitions[0];
+    if (operation.kind !== Kind.OPERATION_DEFINITION) throw new Error('no operation');
+    const result = await compiledExecutor(entities)({
+      document,
+      operation,
+      request: { variables: { n: 3 } },
+      context: {},
+    } as unknown as GatewayGraphQLRequestContext);
+    expect(compiledOperations(document)).toBe(0);
+    expect(asJson(result.data)).toEqual({ _entities: [null, { id: 't1' }, { id: 't2' }] });
+    expect(result.errors?.map((e) => e.path)).toEqual([['_entities', 0]]);
+  });
 });
