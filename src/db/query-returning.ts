@@ -10,7 +10,11 @@ export async function queryReturning<T>(
   sql: string,
   params: unknown[],
 ): Promise<T[]> {
-  const result: unknown = await db.query(sql, params);
+  return rowsOf<T>(await db.query(sql, params));
+}
+
+/** The rows of a `query()` result, whether TypeORM returned `[rows, count]` or rows. */
+export function rowsOf<T>(result: unknown): T[] {
   if (
     Array.isArray(result) &&
     result.length === 2 &&

@@ -11,19 +11,8 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { StoredEvent } from '../event-types';
 import { SEQUENCER_CHANNEL, SEQUENCER_LOCK_KEY } from './channels';
 import { assignPositions, type Assigned, type RunSql } from './pass';
+import { rowsOf } from '../../db/query-returning';
 import { isEmbedded, sequencerFor } from './registry';
-
-/** rows of a statement, whether TypeORM returned [rows, count] (UPDATE … RETURNING) or rows. */
-function rowsOf<T>(result: unknown): T[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  )
-    return result[0] as T[];
-  return result as T[];
-}
 
 /** Anything with TypeORM's query(): a DataSource, an EntityManager, a QueryRunner. */
 export interface Queryable {
