@@ -224,7 +224,13 @@ onServer(
       // Written through the instance that is not elected: the elected one positions it.
       const e1 = await eventTransaction(other, (m) => appendEvents(m, [newEvent('via second')]));
       expect(e1[0].position).toBe('1');
-      expect(first.positionsAssigned).toBe(1);
+      // The writer may read its position before the sequencer's statement has returned
+      // to it and counted it, so wait for the count rather than race it.
+      await waitUntil(
+        () => first.positionsAssigned === 1,
+        () => `the first sequencer counted ${first.positionsAssigned} positions`,
+        5000,
+      );
 
       await first.stop();
       await waitUntil(
@@ -234,7 +240,12 @@ onServer(
       );
       const e2 = await eventTransaction(other, (m) => appendEvents(m, [newEvent('after')]));
       expect(e2[0].position).toBe('2');
-      expect(second.positionsAssigned).toBe(1);
+      await waitUntil(
+        () => second.positionsAssigned === 1,
+        () => `the second sequencer counted ${second.positionsAssigned} positions`,
+        5000,
+      );
+      expect(first.positionsAssigned).toBe(1); // the stopped one numbered nothing more
     } finally {
       for (const s of sequencers.splice(0)) await s.stop();
       await other.destroy();
