@@ -19,42 +19,59 @@ import type { NewEvent, StoredEvent } from './event-types';
 import { noteAppended } from './sequencer/commit-hook';
 
 export { EVENT_CHANNEL, SEQUENCER_CHANNEL } from './sequencer/channels';
-export { eventTransaction } from './sequencer/commit-hook';
+export { eventStatement, eventTransaction } from './sequencer/commit-hook';
 
-export async function appendEvents(m: EntityManager, events: NewEvent[]): Promise<StoredEvent[]> {
-  if (events.length === 0) return [];
-  const ids = events.map(() => randomUUID());
-  // tx_id and seq come from their defaults (txid_current(), the identity); position stays null.
-  const rows = await m.query<Pick<EventRow, 'id' | 'occurredAt'>[]>(
-    `INSERT INTO event (id, type, referral_id, person_id, district_id, job_centre_id, actor_sub, actor_org, payload)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
-     RETURNING id, occurred_at AS "occurredAt"`,
-    [
-      ids,
-      events.map((e) => e.type),
-      events.map((e) => e.referralId),
-      events.map((e) => e.personId),
-      events.map((e) => e.districtId),
-      events.map((e) => e.jobCentreId),
-      events.map((e) => e.actor?.sub ?? null),
-      events.map((e) => e.actor?.orgId ?? null),
-      events.map((e) => JSON.stringify(e.payload ?? {})),
-    ],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const stored = events.map((e, i) => ({
+/** `events` with their ids, as appendEvents returns them (positions follow after commit). */
+export function toBeStored(events: NewEvent[]): StoredEvent[] {
+  return events.map((e) => ({
     type: e.type,
     referralId: e.referralId,
     personId: e.personId,
     districtId: e.districtId,
     jobCentreId: e.jobCentreId,
     position: '', // filled in once sequenced
-    id: ids[i],
-    occurredAt: byId.get(ids[i])?.occurredAt ?? new Date(),
+    id: randomUUID(),
+    occurredAt: new Date(), // replaced by the row's
     actorSub: e.actor?.sub ?? null,
     actorOrg: e.actor?.orgId ?? null,
     payload: e.payload ?? {},
   }));
+}
+
+/**
+ * The INSERT of `events`' rows, its parameters numbered from `$first`, for a statement
+ * that writes them itself (a CTE); append `WHERE ...` and `RETURNING` as needed. tx_id and
+ * seq come from their defaults (txid_current(), the identity); position stays null.
+ */
+export function eventInsert(events: StoredEvent[], first = 1): { sql: string; params: unknown[] } {
+  const types = ['uuid', 'text', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'jsonb'];
+  return {
+    sql: `INSERT INTO event (id, type, referral_id, person_id, district_id, job_centre_id, actor_sub, actor_org, payload)
+     SELECT * FROM unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')})`,
+    params: [
+      events.map((e) => e.id),
+      events.map((e) => e.type),
+      events.map((e) => e.referralId),
+      events.map((e) => e.personId),
+      events.map((e) => e.districtId),
+      events.map((e) => e.jobCentreId),
+      events.map((e) => e.actorSub),
+      events.map((e) => e.actorOrg),
+      events.map((e) => JSON.stringify(e.payload)),
+    ],
+  };
+}
+
+export async function appendEvents(m: EntityManager, events: NewEvent[]): Promise<StoredEvent[]> {
+  if (events.length === 0) return [];
+  const stored = toBeStored(events);
+  const insert = eventInsert(stored);
+  const rows = await m.query<Pick<EventRow, 'id' | 'occurredAt'>[]>(
+    `${insert.sql} RETURNING id, occurred_at AS "occurredAt"`,
+    insert.params,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const e of stored) e.occurredAt = byId.get(e.id)?.occurredAt ?? e.occurredAt;
   await noteAppended(m, stored);
   return stored;
 }

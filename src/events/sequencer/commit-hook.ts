@@ -91,7 +91,43 @@ export async function eventTransaction<T>(
     return work(m);
   });
   const events = runner ? take(runner) : [];
-  if (events.length === 0) return result;
+  await positionsAfterCommit(ds, events);
+  return result;
+}
+
+/**
+ * Like eventTransaction for work done in one statement outside a transaction (its own
+ * transaction): `write` runs the statement, which may insert `events` (made by the
+ * outbox's toBeStored, inserted with its eventInsert) and reports whether it did. Answers
+ * once they are positioned, at most the sequencer's positionWaitMs, like eventTransaction.
+ */
+export async function eventStatement<T>(
+  ds: DataSource,
+  events: StoredEvent[],
+  write: () => Promise<{ result: T; written: boolean }>,
+): Promise<T> {
+  // Registered before the statement, as appendEvents does before commit: a pass that
+  // positions them before this waits (another writer woke the sequencer) settles them too.
+  const waiters = waitersFor(ds);
+  waiters.register(events);
+  let outcome: { result: T; written: boolean };
+  try {
+    outcome = await write();
+  } catch (err) {
+    waiters.unregister(events);
+    throw err;
+  }
+  if (!outcome.written) {
+    waiters.unregister(events);
+    return outcome.result;
+  }
+  await positionsAfterCommit(ds, events);
+  return outcome.result;
+}
+
+/** A mutation's wait for its committed events' positions (with no connection held). */
+async function positionsAfterCommit(ds: DataSource, events: StoredEvent[]): Promise<void> {
+  if (events.length === 0) return;
   const local = sequencerFor(ds);
   const timeoutMs = local?.positionWaitMs ?? DEFAULT_POSITION_WAIT_MS;
   if (timeoutMs === 0) {
@@ -99,7 +135,6 @@ export async function eventTransaction<T>(
     wakeSequencer(ds);
   } else if (!(await awaitPositions(ds, events, { timeoutMs })))
     local?.positionsLate(events.length, timeoutMs);
-  return result;
 }
 
 // TypeORM instantiates only decorated subscriber classes (for the DataSources listing them).

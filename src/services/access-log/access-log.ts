@@ -72,19 +72,23 @@ export class AccessRecorder {
   }
 }
 
-export async function writeAccessLog(
-  db: DataSource | EntityManager,
+/**
+ * The INSERT of `entries`' rows, its parameters numbered from `$first`: writeAccessLog's
+ * statement, or a part of a statement that writes its change and its row together (a CTE).
+ */
+export function accessLogInsert(
   viewer: AuthenticatedViewer,
   requestId: string,
   purpose: string,
   entries: AccessEntry[],
-): Promise<void> {
-  if (entries.length === 0) return;
-  await db.query(
-    `INSERT INTO access_log (request_id, actor_sub, actor_role, actor_org, person_id, action, operation, field_groups, purpose, bases, via)
-     SELECT $1, $2, $3, $4, p, a, o, string_to_array(g, ','), $5, coalesce(string_to_array(b, E'\\n'), '{}'), v
-       FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS x(p, a, o, g, b, v)`,
-    [
+  first = 1,
+): { sql: string; params: unknown[] } {
+  const $ = (n: number) => `$${first + n - 1}`;
+  return {
+    sql: `INSERT INTO access_log (request_id, actor_sub, actor_role, actor_org, person_id, action, operation, field_groups, purpose, bases, via)
+     SELECT ${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}, p, a, o, string_to_array(g, ','), ${$(5)}, coalesce(string_to_array(b, E'\\n'), '{}'), v
+       FROM unnest(${$(6)}::uuid[], ${$(7)}::text[], ${$(8)}::text[], ${$(9)}::text[], ${$(10)}::text[], ${$(11)}::text[]) AS x(p, a, o, g, b, v)`,
+    params: [
       requestId,
       viewer.sub,
       viewer.role,
@@ -98,7 +102,19 @@ export async function writeAccessLog(
       entries.map((e) => (e.bases?.length ? e.bases.join('\n') : null)),
       entries.map((e) => e.via ?? 'root'),
     ],
-  );
+  };
+}
+
+export async function writeAccessLog(
+  db: DataSource | EntityManager,
+  viewer: AuthenticatedViewer,
+  requestId: string,
+  purpose: string,
+  entries: AccessEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const insert = accessLogInsert(viewer, requestId, purpose, entries);
+  await db.query(insert.sql, insert.params);
 }
 
 /**

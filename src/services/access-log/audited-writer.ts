@@ -6,7 +6,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedViewer, Viewer } from '../../auth/viewer';
 import { UnauthenticatedError } from '../../errors';
-import { writeAccessLog, type FieldGroup } from './access-log';
+import { accessLogInsert, writeAccessLog, type AccessEntry, type FieldGroup } from './access-log';
 import type { PersonDirectory } from '../persons/person-directory';
 import type { ReferenceService } from '../reference/reference-service';
 
@@ -53,7 +53,30 @@ export abstract class AuditedWriter {
       v,
       this.audit?.requestId ?? 'internal',
       this.audit?.purpose ?? 'case-handling',
-      [{ personId, action: 'WRITE', operation, fieldGroups: [this.changes] }],
+      [this.writeEntry(personId, operation)],
     );
+  }
+
+  /**
+   * logWrite's row as a part of the changing statement itself (a CTE): its INSERT, with
+   * parameters numbered from `first`.
+   */
+  protected logWriteInsert(
+    v: AuthenticatedViewer,
+    personId: string,
+    operation: string,
+  ): (first: number) => { sql: string; params: unknown[] } {
+    return (first) =>
+      accessLogInsert(
+        v,
+        this.audit?.requestId ?? 'internal',
+        this.audit?.purpose ?? 'case-handling',
+        [this.writeEntry(personId, operation)],
+        first,
+      );
+  }
+
+  private writeEntry(personId: string, operation: string): AccessEntry {
+    return { personId, action: 'WRITE', operation, fieldGroups: [this.changes] };
   }
 }

@@ -5,7 +5,7 @@
  * first rolled back, proceeds as the first. Same key with other input → CONFLICT.
  */
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { IdempotencyKeyRow } from '../../entities';
 import { BadUserInputError, ConflictError } from '../../errors';
 
@@ -14,6 +14,40 @@ export function requestHash(operation: string, input: unknown): string {
 }
 
 export type Claim = { kind: 'new' } | { kind: 'replay'; resultId: string };
+
+/** The key's scope: the caller (organisation and sub), so two users never share keys. */
+export function idempotencyScope(caller: { orgId: string; sub: string }): string {
+  return `${caller.orgId}:${caller.sub}`;
+}
+
+/** A key is 1–200 characters; checked before anything is written. */
+export function checkIdempotencyKey(key: string): void {
+  if (key.length === 0 || key.length > 200) {
+    throw new BadUserInputError('idempotencyKey must be 1–200 characters', 'idempotencyKey');
+  }
+}
+
+/**
+ * The result id of the earlier request that claimed `key` (a claim of this request found
+ * it taken): CONFLICT when that request was another operation or had other input.
+ */
+export async function earlierClaim(
+  m: DataSource | EntityManager,
+  scope: string,
+  key: string,
+  operation: string,
+  hash: string,
+): Promise<string> {
+  const [row] = await m.query<Pick<IdempotencyKeyRow, 'operation' | 'requestHash' | 'resultId'>[]>(
+    `SELECT operation, request_hash AS "requestHash", result_id AS "resultId"
+       FROM idempotency_key WHERE scope = $1 AND key = $2`,
+    [scope, key],
+  );
+  if (row.operation !== operation || row.requestHash !== hash) {
+    throw new ConflictError('This idempotency key was used with other input');
+  }
+  return row.resultId;
+}
 
 /**
  * Claims `key` for this request, recording the result id it will produce. Returns
@@ -27,24 +61,14 @@ export async function claimIdempotencyKey(
   hash: string,
   resultId: string,
 ): Promise<Claim> {
-  if (key.length === 0 || key.length > 200) {
-    throw new BadUserInputError('idempotencyKey must be 1–200 characters', 'idempotencyKey');
-  }
+  checkIdempotencyKey(key);
   const inserted = await m.query<Pick<IdempotencyKeyRow, 'key'>[]>(
     `INSERT INTO idempotency_key (scope, key, operation, request_hash, result_id)
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
     [scope, key, operation, hash, resultId],
   );
   if (inserted.length === 1) return { kind: 'new' };
-  const [row] = await m.query<Pick<IdempotencyKeyRow, 'operation' | 'requestHash' | 'resultId'>[]>(
-    `SELECT operation, request_hash AS "requestHash", result_id AS "resultId"
-       FROM idempotency_key WHERE scope = $1 AND key = $2`,
-    [scope, key],
-  );
-  if (row.operation !== operation || row.requestHash !== hash) {
-    throw new ConflictError('This idempotency key was used with other input');
-  }
-  return { kind: 'replay', resultId: row.resultId };
+  return { kind: 'replay', resultId: await earlierClaim(m, scope, key, operation, hash) };
 }
 
 /**
@@ -63,7 +87,7 @@ export async function replayIfSeen<T>(
 ): Promise<T | null> {
   const claim = await claimIdempotencyKey(
     m,
-    `${caller.orgId}:${caller.sub}`,
+    idempotencyScope(caller),
     key,
     operation,
     requestHash(operation, input),

@@ -25,18 +25,30 @@ import {
   NotFoundError,
 } from '../../errors';
 import type { NewEvent, ReferralEventType } from '../../events/event-types';
-import { appendEvents, eventTransaction } from '../../events/outbox';
+import {
+  appendEvents,
+  eventInsert,
+  eventStatement,
+  eventTransaction,
+  toBeStored,
+} from '../../events/outbox';
 import { AuditedWriter } from '../access-log/audited-writer';
 import { consentStatus, findConsent } from '../consent/consent-store';
-import { replayIfSeen } from '../idempotency/idempotency';
+import {
+  checkIdempotencyKey,
+  earlierClaim,
+  idempotencyScope,
+  replayIfSeen,
+  requestHash,
+} from '../idempotency/idempotency';
 import {
   decidePlan,
   findDeviation,
   findPlan,
+  createReferralWith,
   findReferral,
   insertDeviation,
   insertPlan,
-  insertReferral,
   plansOf,
   syncReferralLink,
   updateReferral,
@@ -267,53 +279,67 @@ export class ReferralService extends AuditedWriter {
     const personId = await this.resolvePersonId(v, input);
     if (input.consentId != null) await this.requireConsent(input.consentId, personId, jobCentre.id);
 
+    const key = input.idempotencyKey;
+    if (key != null) checkIdempotencyKey(key);
+    const claim =
+      key == null
+        ? null
+        : {
+            scope: idempotencyScope(v),
+            key,
+            operation: 'createReferral',
+            hash: requestHash('createReferral', { ...input, personId, idempotencyKey: undefined }),
+          };
     const id = randomUUID();
-    return eventTransaction(this.ds, async (m) => {
-      if (input.idempotencyKey != null) {
-        const earlier = await replayIfSeen(
-          m,
-          v,
-          input.idempotencyKey,
-          'createReferral',
-          { ...input, personId, idempotencyKey: undefined },
-          id,
-          findReferral,
-        );
-        if (earlier) return earlier;
-      }
-      const r = await insertReferral(m, {
-        id,
+    const [event] = toBeStored([
+      {
+        type: 'REFERRAL_SENT',
+        referralId: id,
         personId,
-        fromDistrictId: v.orgId,
-        toJobCentreId: jobCentre.id,
-        targetGroup,
-        supportBarrier,
-        note,
-        consentId: input.consentId ?? null,
-        status: 'SENT',
-        statusBeforeInterruption: null,
-        coachId: null,
-        firstAppointmentAt: input.firstAppointmentAt,
-        firstVisitAt: null,
-        planDeadline: null,
-        deadlineMissedAt: null,
-        rejectionReason: null,
-        withdrawalReason: null,
-        returnReason: null,
-        returnNote: null,
-        returnedAt: null,
-        returnAcknowledgedAt: null,
-        closureReason: null,
-        closureEmploymentType: null,
-        closureNote: null,
-        closedAt: null,
-        createdBy: v.sub,
-      });
-      await syncReferralLink(m, personId, jobCentre.id, targetGroup);
-      await this.logWrite(m, v, personId, 'createReferral');
-      await appendEvents(m, [this.event('REFERRAL_SENT', r, v, { targetGroup, supportBarrier })]);
-      return r;
+        districtId: v.orgId,
+        jobCentreId: jobCentre.id,
+        actor: { sub: v.sub, orgId: v.orgId },
+        payload: { targetGroup, supportBarrier },
+      },
+    ]);
+    // One statement (its own transaction): the key's claim, the referral, the person link,
+    // the access-log row and the event (referral-store's createReferralWith).
+    const created = await eventStatement(this.ds, [event], async () => {
+      const r = await createReferralWith(
+        this.ds,
+        {
+          id,
+          personId,
+          fromDistrictId: v.orgId,
+          toJobCentreId: jobCentre.id,
+          targetGroup,
+          supportBarrier,
+          note,
+          consentId: input.consentId ?? null,
+          status: 'SENT',
+          firstAppointmentAt: input.firstAppointmentAt,
+          createdBy: v.sub,
+        },
+        claim,
+        [
+          this.logWriteInsert(v, personId, 'createReferral'),
+          (first) => eventInsert([event], first),
+        ],
+      );
+      if (r) event.occurredAt = r.createdAt; // the same now(): one transaction
+      return { result: r, written: r !== null };
     });
+    if (created) return created;
+    // The key was claimed before: the same request's referral, or CONFLICT.
+    const earlier = await findReferral(
+      this.ds,
+      await earlierClaim(this.ds, claim!.scope, claim!.key, claim!.operation, claim!.hash),
+    );
+    if (!earlier)
+      throw new ConflictError(
+        'The earlier createReferral with this idempotency key left no result',
+      );
+    return earlier;
   }
 
   /** The consent a referral cites must be the person's, valid today, naming the job centre. */

@@ -96,17 +96,93 @@ export async function findReferral(db: Db, id: string): Promise<ReferralRecord |
   return rows[0] ?? null;
 }
 
-export async function insertReferral(
+/** What a new referral sets; every other column starts null (version 1, times now()). */
+export type NewReferral = Pick<
+  ReferralRecord,
+  | 'id'
+  | 'personId'
+  | 'fromDistrictId'
+  | 'toJobCentreId'
+  | 'targetGroup'
+  | 'supportBarrier'
+  | 'note'
+  | 'consentId'
+  | 'status'
+  | 'firstAppointmentAt'
+  | 'createdBy'
+>;
+
+/** The columns of NewReferral with their types (the statement's parameters are cast). */
+const NEW_REFERRAL: [keyof NewReferral, string][] = [
+  ['id', 'uuid'],
+  ['personId', 'uuid'],
+  ['fromDistrictId', 'text'],
+  ['toJobCentreId', 'text'],
+  ['targetGroup', 'text'],
+  ['supportBarrier', 'text'],
+  ['note', 'text'],
+  ['consentId', 'uuid'],
+  ['status', 'text'],
+  ['firstAppointmentAt', 'timestamptz'],
+  ['createdBy', 'text'],
+];
+
+/** An idempotency key claimed for the new referral's id (see services/idempotency). */
+export interface ReferralClaim {
+  scope: string;
+  key: string;
+  operation: string;
+  hash: string;
+}
+
+/** Rows written together with the referral: an INSERT ... SELECT, parameters from `$first`. */
+export type WrittenWith = (first: number) => { sql: string; params: unknown[] };
+
+/**
+ * createReferral's writes in one statement, so in one transaction and one round trip:
+ * the idempotency key's claim (when given), the referral, the job centre's REFERRAL link
+ * to the person (active: the new referral is open; what syncReferralLink would write) and
+ * `also` (the access-log row, the outbox event), each written only when the referral is.
+ * Returns null when the key was claimed before and so nothing was written: a concurrent
+ * claim of the same key waits on the key's unique index until the other transaction ends,
+ * as a claim in a transaction of its own would.
+ */
+export async function createReferralWith(
   db: Db,
-  r: Omit<ReferralRecord, 'version' | 'createdAt' | 'updatedAt'>,
-): Promise<ReferralRecord> {
-  const fields = FIELDS.filter((f) => f !== 'version' && f !== 'createdAt' && f !== 'updatedAt');
-  const rows = await db.query<ReferralRecord[]>(
-    `INSERT INTO referral AS r (${fields.map((f) => COLUMN[f]).join(', ')})
-     VALUES (${fields.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${SELECT}`,
-    fields.map((f) => r[f]),
+  r: NewReferral,
+  claim: ReferralClaim | null,
+  also: WrittenWith[],
+): Promise<ReferralRecord | null> {
+  const params: unknown[] = NEW_REFERRAL.map(([f]) => r[f]);
+  const ctes: string[] = [];
+  const values = NEW_REFERRAL.map(([, type], i) => `$${i + 1}::${type}`).join(', ');
+  let insert = `INSERT INTO referral AS r (${NEW_REFERRAL.map(([f]) => COLUMN[f]).join(', ')})
+     SELECT ${values}`;
+  if (claim) {
+    params.push(claim.scope, claim.key, claim.operation, claim.hash);
+    const n = params.length;
+    ctes.push(`claim AS (
+     INSERT INTO idempotency_key (scope, key, operation, request_hash, result_id)
+     VALUES ($${n - 3}, $${n - 2}, $${n - 1}, $${n}, $1) ON CONFLICT (scope, key) DO NOTHING RETURNING 1)`);
+    insert += ' FROM claim';
+  }
+  ctes.push(`created AS (${insert} RETURNING ${SELECT})`);
+  ctes.push(`link AS (
+     INSERT INTO person_link (person_id, organisation_id, relation, target_group, active, since)
+     SELECT "personId", "toJobCentreId", 'REFERRAL', "targetGroup", true, current_date FROM created
+     ON CONFLICT (person_id, organisation_id, relation)
+     DO UPDATE SET active = EXCLUDED.active, target_group = EXCLUDED.target_group)`);
+  for (const [i, write] of also.entries()) {
+    const part = write(params.length + 1);
+    params.push(...part.params);
+    ctes.push(`also${i} AS (${part.sql} WHERE EXISTS (SELECT 1 FROM created))`);
+  }
+  const rows = await queryReturning<ReferralRecord>(
+    db,
+    `WITH ${ctes.join(',\n  ')}\nSELECT * FROM created`,
+    params,
   );
-  return rows[0];
+  return rows[0] ?? null;
 }
 
 /** Compare-and-set: applies `changes` only if the version is still `expectedVersion`. */
