@@ -42,6 +42,10 @@ export interface HttpAppDeps {
 export function mountRoutes(app: express.Express, deps: HttpAppDeps): void {
   const { config, logger, metrics, apollo, services, authenticate } = deps;
   app.disable('x-powered-by');
+  // No ETags: every /graphql answer is `no-store` personal data that is never revalidated,
+  // and hashing every answer (a caseload page is about 32 KB) cost CPU on each request. The other
+  // routes answer health checks, metrics and the playground, which need none either.
+  app.disable('etag');
   app.use((req, res, next) => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.locals.requestId = requestId;
