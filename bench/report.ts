@@ -154,6 +154,12 @@ function writesSection(w: WritesResult, concurrency: number): string[] {
         ]
       : []),
     '',
+    ...(w.hubCpuMsPerRequest != null
+      ? [
+          `Hub CPU per createReferral: ${w.hubCpuMsPerRequest} ms (user + system from the kernel, warm-up included).`,
+          '',
+        ]
+      : []),
     w.exhausted
       ? '**The persons ran out during the run: some requests were idempotent replays; the figure is not valid (raise BENCH_PERSONS).**'
       : `Targets: ≥ 754/s (twice the 377/s of 2026-12-02 before the sequencer): ${met(w.rps >= 754)}${f ? `; ≥ half the floor (hub/floor ${f2(w.rps / f.rps)}): ${met(w.rps >= f.rps / 2)}` : ''}`,

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { startHub, type ServerEnv } from './caseload';
+import { cpuPerRequest, processCpuMs } from './process-cpu';
 import { runLoad, type LoadResult } from './lib/load';
 import { stopProcess } from './lib/processes';
 import type { ReferralCandidates } from './lib/referral-writer';
@@ -31,7 +32,11 @@ export interface WriteFloorResult {
   p99: number;
 }
 
-export type WritesResult = LoadResult & { floor: WriteFloorResult };
+export type WritesResult = LoadResult & {
+  floor: WriteFloorResult;
+  /** The hub's CPU (user + system, from the kernel) per createReferral; null off Linux. */
+  hubCpuMsPerRequest?: number | null;
+};
 
 export async function runWrites(
   settings: Settings,
@@ -43,6 +48,7 @@ export async function runWrites(
 ): Promise<WritesResult> {
   const hub = await startHub(env, 'hub-writes');
   let r: LoadResult;
+  let cpuMs: number | null = null;
   try {
     const variants = candidates.take(
       Math.min(
@@ -51,6 +57,7 @@ export async function runWrites(
       ),
     );
     if (variants.length === 0) throw new Error('no persons left to refer');
+    const cpuBefore = processCpuMs(hub.child.pid);
     r = await runLoad({
       kind: 'createReferral',
       url: hub.url,
@@ -59,6 +66,8 @@ export async function runWrites(
       durationS: settings.writeDurationS,
       variants,
     });
+    const cpuAfter = processCpuMs(hub.child.pid);
+    if (cpuBefore !== null && cpuAfter !== null) cpuMs = cpuAfter - cpuBefore;
     log(
       `  createReferral c=${settings.writeConcurrency}: ${r.rps.toFixed(0)} /s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.requests} requests, non-2xx ${r.non2xx}, mismatches ${r.mismatches}, persons handed out ${variants.length})`,
     );
@@ -74,7 +83,11 @@ export async function runWrites(
   log(
     `  floor (bare pg, same rows) c=${floor.connections}: ${floor.rps.toFixed(0)} /s, p50 ${floor.p50} ms, p99 ${floor.p99} ms (${floor.requests} transactions); hub/floor ${(r.rps / floor.rps).toFixed(2)}`,
   );
-  return { ...r, floor };
+  const hubCpuMsPerRequest = cpuPerRequest(cpuMs, r.requests, r.rps, settings.warmUpS);
+  log(
+    `  hub CPU per createReferral: ${hubCpuMsPerRequest ?? '—'} ms (kernel count, warm-up included)`,
+  );
+  return { ...r, floor, hubCpuMsPerRequest };
 }
 
 interface FloorPerson {
