@@ -12,9 +12,11 @@
  * that graphql-ws then sends as the subscription's `error` message, after every `next`
  * this member sent, on the same socket.
  *
- * Like graphql-ws, the member waits for each message to be written before it takes the
- * next event, so a subscriber that does not read fills its EventSubscription's buffer and
- * is ended as too slow, exactly as before.
+ * Messages go out through socket-writes.ts, so the events a member takes in one pass of the
+ * event loop reach the kernel in one write. The member takes its next event without waiting
+ * for the write while less than WRITE_BACKLOG_BYTES wait in the socket's buffer; beyond
+ * that it waits for the write, as graphql-ws does for every message, so a subscriber that
+ * does not read still fills its EventSubscription's buffer and is ended as too slow.
  */
 import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
@@ -26,6 +28,16 @@ import type { BatchedAccessLogWriter } from '../../services/access-log/batched-w
 import type { EventSubscription } from '../event-subscription';
 import type { Cohort } from './cohort';
 import type { Rendered, RenderEvent } from './render';
+import { sendCoalesced } from './socket-writes';
+
+/**
+ * How much may wait in a socket's user-space buffer before a member waits for its writes:
+ * Node's default high-water mark for a stream, so a subscriber that stops reading holds at
+ * most this much more than one message beyond what the kernel holds for it.
+ */
+export const WRITE_BACKLOG_BYTES = 16 * 1024;
+
+const CLOSE = Buffer.from('}');
 
 export interface MemberDeps {
   socket: WebSocket;
@@ -48,11 +60,14 @@ export class CohortMember implements AsyncIterableIterator<never> {
   private running: Promise<IteratorResult<never>> | null = null;
   private stopped = false;
   private ended = false;
-  private readonly prefix: string;
+  /** The `next` message up to its payload: the payload's bytes go between it and CLOSE. */
+  private readonly prefix: Buffer;
   private readonly beforeOwnRender: (() => void) | undefined;
+  /** A write that failed: the member ends with it at its next event. */
+  private writeError: Error | null = null;
 
   constructor(private readonly d: MemberDeps) {
-    this.prefix = `{"id":${JSON.stringify(d.id)},"type":"next","payload":`;
+    this.prefix = Buffer.from(`{"id":${JSON.stringify(d.id)},"type":"next","payload":`);
     this.beforeOwnRender = d.source.takeBeforeDeliver();
     d.source.watchLiveBuffer(d.cohort);
   }
@@ -82,6 +97,7 @@ export class CohortMember implements AsyncIterableIterator<never> {
   private async run(): Promise<void> {
     try {
       for (;;) {
+        if (this.writeError) throw this.writeError;
         const r = await this.d.source.next();
         if (r.done) return;
         const e = r.value;
@@ -91,10 +107,14 @@ export class CohortMember implements AsyncIterableIterator<never> {
         const offeredAt = live ? this.d.cohort.offeredAt(e) : undefined;
         const taken = live ? this.d.cohort.take(e) : this.renderOwn(e);
         const rendered = taken instanceof Promise ? await taken : taken;
-        const payload = rendered.entries.length ? await this.logged(rendered) : rendered.payload;
+        const payload = rendered.entries.length ? await this.logged(rendered) : bytesOf(rendered);
         if (this.stopped) return;
-        await this.send(`${this.prefix}${payload}}`);
-        this.d.onDelivered(offeredAt);
+        const message = Buffer.concat(
+          [this.prefix, payload, CLOSE],
+          this.prefix.length + payload.length + 1,
+        );
+        const backlog = this.send(message, offeredAt);
+        if (backlog) await backlog;
       }
     } finally {
       this.end();
@@ -110,7 +130,7 @@ export class CohortMember implements AsyncIterableIterator<never> {
    * The payload once this subscriber's reads are in the access log; if the log cannot be
    * written, an error instead and nothing of the person (as onNext does for other results).
    */
-  private async logged(rendered: Rendered): Promise<string> {
+  private async logged(rendered: Rendered): Promise<Buffer> {
     try {
       await this.d.accessLog.write({
         viewer: this.d.viewer,
@@ -118,28 +138,40 @@ export class CohortMember implements AsyncIterableIterator<never> {
         purpose: this.d.context.access.purpose,
         entries: rendered.entries,
       });
-      return rendered.payload;
+      return bytesOf(rendered);
     } catch (err) {
       const errorId = randomUUID();
       this.d.logger.error({ err, errorId }, 'access log write failed');
-      return JSON.stringify({
-        errors: [
-          {
-            message: ACCESS_LOG_UNAVAILABLE,
-            extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
-          },
-        ],
-      });
+      return Buffer.from(
+        JSON.stringify({
+          errors: [
+            {
+              message: ACCESS_LOG_UNAVAILABLE,
+              extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+            },
+          ],
+        }),
+      );
     }
   }
 
-  /** Resolves once the message is written to the socket (graphql-ws's own send does the same). */
-  private send(message: string): Promise<void> {
+  /**
+   * Queues the message on the socket; a promise of its write only when the socket's buffer
+   * is past WRITE_BACKLOG_BYTES (the member must wait), otherwise nothing to wait for.
+   */
+  private send(message: Buffer, offeredAt: number | undefined): Promise<void> | undefined {
     const socket = this.d.socket;
-    if (socket.readyState !== socket.OPEN) return Promise.resolve();
-    return new Promise((resolve, reject) =>
-      socket.send(message, (err) => (err ? reject(err) : resolve())),
-    );
+    if (socket.readyState !== socket.OPEN) return undefined;
+    let settle: ((err?: Error) => void) | undefined;
+    sendCoalesced(socket, message, (err) => {
+      if (err) this.writeError ??= err;
+      else this.d.onDelivered(offeredAt);
+      settle?.(err);
+    });
+    if (socket.bufferedAmount <= WRITE_BACKLOG_BYTES) return undefined;
+    return new Promise((resolve, reject) => {
+      settle = (err) => (err ? reject(err) : resolve());
+    });
   }
 
   private end(): void {
@@ -147,4 +179,9 @@ export class CohortMember implements AsyncIterableIterator<never> {
     this.ended = true;
     this.d.onEnd();
   }
+}
+
+/** A shared payload's bytes, encoded once for all members. */
+function bytesOf(rendered: Rendered): Buffer {
+  return (rendered.bytes ??= Buffer.from(rendered.payload));
 }
