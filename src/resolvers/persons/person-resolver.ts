@@ -7,7 +7,8 @@ import type {
   SfiEnrolmentRecord,
 } from '../../connectors/types';
 import type { Context } from '../../context';
-import { afterDecision } from '../../services/persons/field-access';
+import { afterDecision, type FieldAccess } from '../../services/persons/field-access';
+import type { PersonFieldGroup } from '../../auth/policy-table';
 import type { PersonRecord } from '../../services/persons/person-directory';
 import { encodePersonCursor } from '../../services/persons/person-service';
 import { toConnection, type ConnectionValue } from '../common/connection';
@@ -30,6 +31,27 @@ function selectsDirectly(info: GraphQLResolveInfo, name: string): boolean {
   return info.fieldNodes.some((node) =>
     node.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === name),
   );
+}
+
+/**
+ * The source fields ask the policy, then the source, without an `async` function's extra
+ * promises per person (a caseload page resolves 200 of these). As from an `async` resolver,
+ * the answer is always a promise, and a denial a rejected one.
+ */
+function allowThen<T>(
+  ctx: Context,
+  p: PersonRecord,
+  group: PersonFieldGroup,
+  next: () => Promise<T>,
+): Promise<T> {
+  let decision: ReturnType<FieldAccess['allow']>;
+  try {
+    decision = ctx.fields.allow(p, group);
+  } catch (err) {
+    // allow() throws FORBIDDEN (an Error); anything else would be a fault, kept as one.
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+  return decision instanceof Promise ? decision.then(next) : next();
 }
 
 @Resolver(() => Person)
@@ -116,16 +138,19 @@ export class PersonResolver {
     description:
       'Försörjningsstöd: the district case (source socialtjanst). The deciding district sees it in full; the receiving job centre sees that there is a case and its support barrier (shared with the referral), never decisions or amounts; others get FORBIDDEN.',
   })
-  async financialAid(
-    @Root() p: PersonRecord,
-    @Ctx() ctx: Context,
-  ): Promise<FinancialAidCaseView | null> {
+  financialAid(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<FinancialAidCaseView | null> {
+    const load = () =>
+      ctx.sources.load('socialtjanst', p.id).then((record) =>
+        record
+          ? afterDecision(ctx.fields.allow(p, 'financialAid', record.districtId), () => ({
+              ...record,
+              person: p,
+              active: record.status === 'ACTIVE',
+            }))
+          : null,
+      );
     // Denied before the source is asked: data minimisation starts with not fetching.
-    if (ctx.fields.never('financialAid')) await ctx.fields.allow(p, 'financialAid');
-    const record = await ctx.sources.load('socialtjanst', p.id);
-    if (!record) return null;
-    await ctx.fields.allow(p, 'financialAid', record.districtId);
-    return { ...record, person: p, active: record.status === 'ACTIVE' };
+    return ctx.fields.never('financialAid') ? allowThen(ctx, p, 'financialAid', load) : load();
   }
 
   @FieldResolver(() => JobCentreEnrolment, {
@@ -133,12 +158,11 @@ export class PersonResolver {
     description:
       'Jobbtorg enrolment (source jobbtorg). Outside the job centres only with the person’s consent (scope JOB_CENTRE).',
   })
-  async jobCentre(
+  jobCentre(
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
   ): Promise<JobCentreEnrolmentRecord | null> {
-    await ctx.fields.allow(p, 'jobCentre');
-    return ctx.sources.load('jobbtorg', p.id);
+    return allowThen(ctx, p, 'jobCentre', () => ctx.sources.load('jobbtorg', p.id));
   }
 
   @FieldResolver(() => [SfiEnrolment], {
@@ -146,12 +170,13 @@ export class PersonResolver {
     description:
       'SFI enrolments, latest first (source sfi). Outside adult education only with the person’s consent (scope SFI).',
   })
-  async sfi(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<SfiEnrolmentRecord[] | null> {
-    await ctx.fields.allow(p, 'sfi');
-    const record = await ctx.sources.load('sfi', p.id);
-    if (record) return record;
-    // No record means no enrolments, unless the source failed: then it is unknown.
-    return ctx.sources.failed('sfi') ? null : [];
+  sfi(@Root() p: PersonRecord, @Ctx() ctx: Context): Promise<SfiEnrolmentRecord[] | null> {
+    return allowThen(ctx, p, 'sfi', () =>
+      ctx.sources
+        .load('sfi', p.id)
+        // No record means no enrolments, unless the source failed: then it is unknown.
+        .then((record) => record ?? (ctx.sources.failed('sfi') ? null : [])),
+    );
   }
 
   @FieldResolver(() => EmploymentServiceStatus, {
@@ -159,12 +184,13 @@ export class PersonResolver {
     description:
       'Arbetsförmedlingen status; null when the person is not known to AF (source arbetsformedlingen). Districts read it through SSBTEK; job centres and others only with the person’s consent (scope EMPLOYMENT_SERVICE).',
   })
-  async employmentService(
+  employmentService(
     @Root() p: PersonRecord,
     @Ctx() ctx: Context,
   ): Promise<EmploymentServiceStatusRecord | null> {
-    await ctx.fields.allow(p, 'employmentService');
-    return ctx.sources.load('arbetsformedlingen', p.id);
+    return allowThen(ctx, p, 'employmentService', () =>
+      ctx.sources.load('arbetsformedlingen', p.id),
+    );
   }
 }
 

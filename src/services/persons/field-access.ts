@@ -36,7 +36,7 @@ function requirement(rule: FieldRule): string {
 }
 
 /** What the access log records as the ground of a read; nothing for the organisation's own data. */
-function basisOf(rule: FieldRule, consents: Map<ConsentScope, string>): string | undefined {
+function basisOf(rule: FieldRule, consents: ReadonlyMap<ConsentScope, string>): string | undefined {
   switch (rule.basis) {
     case 'consent':
       return `consent:${consents.get(rule.scope)}`;
@@ -58,12 +58,24 @@ type Denial = ConstructorParameters<typeof ForbiddenError>;
 /** A denial is kept as its arguments: each denied field gets its own error (its own path). */
 type Decision = { allowed: FieldRule; basis: string | undefined } | { denied: Denial };
 
+/** The consents of a person decided without looking any up (no consent rule applies). */
+const NO_CONSENTS: ReadonlyMap<ConsentScope, string> = new Map();
+
 export class FieldAccess {
   private readonly consents: DataLoader<string, ConsentRecord[]>;
   /** Per person: consent scopes valid today naming the viewer's organisation (consent id each). */
   private readonly scopes = new Map<string, Map<ConsentScope, string>>();
-  /** Per person, field group and case district: decided once per operation. */
-  private readonly decisions = new Map<string, Decision>();
+  /**
+   * Per person, then per field group (and case district, when one is given): decided once per
+   * operation. Keyed by the group's own string when there is no district, so the common
+   * lookups build no key.
+   */
+  private readonly decisions = new Map<string, Map<string, Decision>>();
+  /** The scopes of a person's consents as the set the policy asks, built once per person. */
+  private readonly scopeSets = new WeakMap<
+    ReadonlyMap<ConsentScope, string>,
+    ReadonlySet<ConsentScope>
+  >();
   private todayValue: string | undefined;
 
   constructor(
@@ -141,17 +153,23 @@ export class FieldAccess {
     group: PersonFieldGroup,
     caseDistrictId?: string | null,
   ): FieldRule | Promise<FieldRule> {
-    const key = `${person.id} ${group} ${caseDistrictId ?? ''}`;
-    const known = this.decisions.get(key);
+    const key: string = caseDistrictId ? `${group} ${caseDistrictId}` : group;
+    let ofPerson = this.decisions.get(person.id);
+    if (!ofPerson) {
+      ofPerson = new Map();
+      this.decisions.set(person.id, ofPerson);
+    }
+    const known = ofPerson.get(key);
     if (known) return this.apply(person.id, group, known);
     const rule = personFieldRule(this.viewer, group);
-    const decide = (consents: Map<ConsentScope, string>): FieldRule => {
+    const decisions = ofPerson;
+    const decide = (consents: ReadonlyMap<ConsentScope, string>): FieldRule => {
       const decision = this.decide(person, group, rule, caseDistrictId, consents);
-      this.decisions.set(key, decision);
+      decisions.set(key, decision);
       return this.apply(person.id, group, decision);
     };
     if (rule.basis !== 'consent' || (group === 'identity' && !maySeeIdentity(this.viewer, person)))
-      return decide(new Map());
+      return decide(NO_CONSENTS);
     return afterDecision(this.consentScopes(person.id), decide);
   }
 
@@ -169,7 +187,7 @@ export class FieldAccess {
     group: PersonFieldGroup,
     rule: FieldRule,
     caseDistrictId: string | null | undefined,
-    consents: Map<ConsentScope, string>,
+    consents: ReadonlyMap<ConsentScope, string>,
   ): Decision {
     if (group === 'identity' && !maySeeIdentity(this.viewer, person)) {
       return {
@@ -179,10 +197,12 @@ export class FieldAccess {
         ],
       };
     }
-    const decided = decidePersonField(this.viewer, group, {
-      caseDistrictId,
-      consentScopes: new Set(consents.keys()),
-    });
+    let consentScopes = this.scopeSets.get(consents);
+    if (!consentScopes) {
+      consentScopes = new Set(consents.keys());
+      this.scopeSets.set(consents, consentScopes);
+    }
+    const decided = decidePersonField(this.viewer, group, { caseDistrictId, consentScopes });
     if (!decided) {
       return {
         denied: [

@@ -28,18 +28,19 @@ export class SourceReader {
   ) {}
 
   /** The source's record for a person, null when it has none (or the source failed after its error was reported). */
-  async load<S extends SourceName>(
-    source: S,
-    personId: string,
-  ): Promise<Value<Connectors[S]> | null> {
-    try {
-      return (await this.loader(source).load(personId)) as Value<Connectors[S]> | null;
-    } catch (err) {
-      if (this.reported.has(source)) return null;
-      this.reported.add(source);
-      this.logger.warn({ source, err }, 'source unavailable');
-      throw new SourceUnavailableError(source);
-    }
+  load<S extends SourceName>(source: S, personId: string): Promise<Value<Connectors[S]> | null> {
+    // The loader's promise with a rejection handler (no async function: one promise less per field).
+    return this.loader(source)
+      .load(personId)
+      .then(
+        (value) => value as Value<Connectors[S]> | null,
+        (err: unknown) => {
+          if (this.reported.has(source)) return null;
+          this.reported.add(source);
+          this.logger.warn({ source, err }, 'source unavailable');
+          throw new SourceUnavailableError(source);
+        },
+      );
   }
 
   /** True once the source failed in this request (its fields are unknown, not empty). */
