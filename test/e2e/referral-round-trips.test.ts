@@ -1,8 +1,9 @@
 /**
- * createReferral in few round trips (issue 16): after the person's visibility check, the
- * idempotency key's claim, the referral, the person link, the access-log row and the outbox
- * event are one statement — one transaction, no BEGIN/COMMIT. A replay writes nothing; a
- * statement that fails writes nothing and leaves the key unclaimed.
+ * createReferral in few round trips (issue 16): the person's visibility, the idempotency
+ * key's claim, the referral, the person link, the access-log row and the outbox event are
+ * one statement — one transaction, no BEGIN/COMMIT. A person the caseworker may not see,
+ * a replay, or a statement that fails writes nothing (a refused request leaves the key
+ * unclaimed). A person by personnummer or with a consent is looked up first, as before.
  */
 import { insertPersons, fullSkarholmenPerson } from '../helpers/person-fixture';
 import { ReferralApi, referralInput, type ReferralView } from '../helpers/referral-api';
@@ -76,15 +77,15 @@ async function rowsFor(personId: string) {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
 }
 
-test('two statements: the person, then one writing key, referral, link, access-log row and event', async () => {
+test('one statement: the person’s visibility, key, referral, link, access-log row and event', async () => {
   const personId = resident();
   const { referral, requestId, statements } = await create(
     referralInput(personId, { idempotencyKey: 'rt-1' }),
   );
-  expect(statements).toHaveLength(2);
+  expect(statements).toHaveLength(1);
   expect(statements[0]).toContain('FROM person p');
   for (const table of ['idempotency_key', 'referral', 'person_link', 'access_log', 'event'])
-    expect(statements[1]).toContain(`INSERT INTO ${table}`);
+    expect(statements[0]).toContain(`INSERT INTO ${table}`);
   expect(statements.some((q) => /^\s*(START TRANSACTION|BEGIN|COMMIT)/i.test(q))).toBe(false);
 
   const ds = t.hub.dataSource;
@@ -141,11 +142,11 @@ test('two statements: the person, then one writing key, referral, link, access-l
   expect((await api.state(referral.id, caseworker)).events).toEqual(['REFERRAL_SENT']);
 });
 
-test('without a key: the same two statements, and no key row', async () => {
+test('without a key: the same one statement, and no key row', async () => {
   const personId = resident();
   const { referral, statements } = await create(referralInput(personId));
-  expect(statements).toHaveLength(2);
-  expect(statements[1]).not.toContain('idempotency_key');
+  expect(statements).toHaveLength(1);
+  expect(statements[0]).not.toContain('idempotency_key');
   expect(referral).toMatchObject({ status: 'SENT', version: 1 });
   const [{ n }] = await t.hub.dataSource.query<{ n: string }[]>(
     'SELECT count(*) AS n FROM idempotency_key WHERE result_id = $1',
@@ -162,8 +163,53 @@ test('a replay returns the same referral and writes nothing (no access-log row, 
   const again = await create(input);
   expect(again.referral).toEqual(first.referral);
   expect(await rowsFor(personId)).toEqual(before);
-  // person, the claim that found the key taken, the key's row, the earlier referral
-  expect(again.statements).toHaveLength(4);
+  // the statement whose claim found the key taken, the key's row, the earlier referral
+  expect(again.statements).toHaveLength(3);
+});
+
+test('a person id in upper case is the same person and the same request', async () => {
+  const personId = resident();
+  const first = await create(referralInput(personId.toUpperCase(), { idempotencyKey: 'rt-upper' }));
+  expect(first.statements).toHaveLength(1);
+  const again = await create(referralInput(personId, { idempotencyKey: 'rt-upper' }));
+  expect(again.referral.id).toBe(first.referral.id);
+  expect(await rowsFor(personId)).toEqual({ referrals: 1, writes: 1, events: 1, links: 1 });
+});
+
+test('a person the caseworker may not see: NOT_FOUND, nothing written, the key unclaimed', async () => {
+  const [bromma] = await insertPersons(t.hub.dataSource, [
+    { homeDistrictId: 'bromma', cases: [{ districtId: 'bromma', active: true }] },
+  ]);
+  const res = await t.gql(
+    'mutation ($input: CreateReferralInput!) { createReferral(input: $input) { id } }',
+    {
+      token: caseworker,
+      variables: { input: referralInput(bromma.id, { idempotencyKey: 'rt-nf' }) },
+    },
+  );
+  expect(res.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  expect(await rowsFor(bromma.id)).toEqual({ referrals: 0, writes: 0, events: 0, links: 0 });
+  const [{ n }] = await t.hub.dataSource.query<{ n: string }[]>(
+    `SELECT count(*) AS n FROM idempotency_key WHERE key = 'rt-nf'`,
+  );
+  expect(Number(n)).toBe(0);
+  // The key is free for a person the caseworker may see.
+  const personId = resident();
+  const { referral } = await create(referralInput(personId, { idempotencyKey: 'rt-nf' }));
+  expect(referral.status).toBe('SENT');
+});
+
+test('by personnummer: the person is looked up first, then the one statement', async () => {
+  const [person] = await insertPersons(t.hub.dataSource, [fullSkarholmenPerson()]);
+  const { statements } = await create({
+    ...referralInput(person.id),
+    personId: undefined,
+    personnummer: person.personnummer,
+  });
+  expect(statements).toHaveLength(2);
+  expect(statements[0]).toContain('FROM person p');
+  expect(statements[0]).not.toContain('INSERT');
+  expect(await rowsFor(person.id)).toEqual({ referrals: 1, writes: 1, events: 1, links: 1 });
 });
 
 test('a statement that fails writes nothing and leaves the key unclaimed', async () => {

@@ -20,9 +20,14 @@ export function idempotencyScope(caller: { orgId: string; sub: string }): string
   return `${caller.orgId}:${caller.sub}`;
 }
 
-/** A key is 1–200 characters; checked before anything is written. */
+/** A key is 1–200 characters. */
+export function validIdempotencyKey(key: string): boolean {
+  return key.length > 0 && key.length <= 200;
+}
+
+/** Throws unless the key is valid; checked before anything is written. */
 export function checkIdempotencyKey(key: string): void {
-  if (key.length === 0 || key.length > 200) {
+  if (!validIdempotencyKey(key)) {
     throw new BadUserInputError('idempotencyKey must be 1–200 characters', 'idempotencyKey');
   }
 }

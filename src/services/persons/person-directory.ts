@@ -52,14 +52,16 @@ export interface PersonFilterInput {
 const COLUMNS = `p.id, p.personnummer, p.given_name AS "givenName", p.family_name AS "familyName",
   p.birth_year AS "birthYear", p.protected_identity AS "protectedIdentity", p.home_district_id AS "homeDistrictId"`;
 
-/** Collects WHERE conditions with numbered parameters. */
+/** Collects WHERE conditions with numbered parameters (from `$first`). */
 class Where {
   readonly conditions: string[] = [];
   readonly params: unknown[] = [];
 
+  constructor(private readonly first = 1) {}
+
   param(value: unknown): string {
     this.params.push(value);
-    return `$${this.params.length}`;
+    return `$${this.first + this.params.length - 1}`;
   }
 
   add(condition: string): void {
@@ -134,6 +136,22 @@ export class PersonDirectory {
       where.params,
     );
     return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /**
+   * findVisible's test for one person as a boolean SQL expression, its parameters numbered
+   * from `$first`, for a statement that acts only if the person is visible (createReferral
+   * writes in the same statement). `id` must be a UUID in canonical form (lower case).
+   */
+  visibleCondition(
+    id: string,
+    scope: PersonScope,
+    first: number,
+  ): { sql: string; params: unknown[] } {
+    const where = new Where(first);
+    if (!scoped(scope, where)) return { sql: 'false', params: [] };
+    where.add(`p.id = ${where.param(id)}::uuid`);
+    return { sql: `EXISTS (SELECT 1 FROM person p ${where.sql()})`, params: where.params };
   }
 
   async findVisibleByPersonnummer(

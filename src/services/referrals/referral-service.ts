@@ -36,6 +36,7 @@ import { AuditedWriter } from '../access-log/audited-writer';
 import { consentStatus, findConsent } from '../consent/consent-store';
 import {
   checkIdempotencyKey,
+  validIdempotencyKey,
   earlierClaim,
   idempotencyScope,
   replayIfSeen,
@@ -102,6 +103,9 @@ function addDays(date: string, days: number): string {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID_SHAPE = /^[0-9a-f-]{36}$/i;
+/** A UUID as PostgreSQL prints it (any case): lower-cased, it equals the stored id. */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PERSON_NOT_FOUND = 'No such person among the district’s residents with a case';
 
 function requireText(value: string | null | undefined, field: string, max = NOTE_MAX): string {
   const v = (value ?? '').trim();
@@ -276,11 +280,21 @@ export class ReferralService extends AuditedWriter {
         'firstAppointmentAt',
       );
     }
-    const personId = await this.resolvePersonId(v, input);
-    if (input.consentId != null) await this.requireConsent(input.consentId, personId, jobCentre.id);
-
     const key = input.idempotencyKey;
+    // The common request (a person by id, no consent cited, a well-formed key or none) has
+    // the person's visibility tested by the writing statement itself; the others look the
+    // person (and the consent) up first, so their errors come in the same order.
+    const inline =
+      input.personId != null &&
+      !input.personnummer &&
+      CANONICAL_UUID.test(input.personId) &&
+      input.consentId == null &&
+      (key == null || validIdempotencyKey(key));
+    const personId = inline ? input.personId!.toLowerCase() : await this.resolvePersonId(v, input);
+    if (input.consentId != null) await this.requireConsent(input.consentId, personId, jobCentre.id);
     if (key != null) checkIdempotencyKey(key);
+    const scope = personScope(v);
+
     const claim =
       key == null
         ? null
@@ -302,10 +316,10 @@ export class ReferralService extends AuditedWriter {
         payload: { targetGroup, supportBarrier },
       },
     ]);
-    // One statement (its own transaction): the key's claim, the referral, the person link,
-    // the access-log row and the event (referral-store's createReferralWith).
-    const created = await eventStatement(this.ds, [event], async () => {
-      const r = await createReferralWith(
+    // One statement (its own transaction): the person's visibility, the key's claim, the
+    // referral, the person link, the access-log row and the event (createReferralWith).
+    const { referral, allowed } = await eventStatement(this.ds, [event], async () => {
+      const written = await createReferralWith(
         this.ds,
         {
           id,
@@ -325,11 +339,13 @@ export class ReferralService extends AuditedWriter {
           this.logWriteInsert(v, personId, 'createReferral'),
           (first) => eventInsert([event], first),
         ],
+        inline ? (first) => this.persons.visibleCondition(personId, scope, first) : null,
       );
-      if (r) event.occurredAt = r.createdAt; // the same now(): one transaction
-      return { result: r, written: r !== null };
+      if (written.referral) event.occurredAt = written.referral.createdAt; // the same now()
+      return { result: written, written: written.referral !== null };
     });
-    if (created) return created;
+    if (referral) return referral;
+    if (!allowed) throw new NotFoundError(PERSON_NOT_FOUND);
     // The key was claimed before: the same request's referral, or CONFLICT.
     const earlier = await findReferral(
       this.ds,
@@ -369,16 +385,14 @@ export class ReferralService extends AuditedWriter {
             input.personId.toLowerCase(),
           )
         : undefined;
-      if (!found)
-        throw new NotFoundError('No such person among the district’s residents with a case');
+      if (!found) throw new NotFoundError(PERSON_NOT_FOUND);
       return found.id;
     }
     if (input.personnummer) {
       const parsed = parsePersonnummer(input.personnummer);
       if (!parsed.ok) throw new BadUserInputError('personnummer is not valid', 'personnummer');
       const found = await this.persons.findVisibleByPersonnummer(parsed.value, scope);
-      if (!found)
-        throw new NotFoundError('No such person among the district’s residents with a case');
+      if (!found) throw new NotFoundError(PERSON_NOT_FOUND);
       return found.id;
     }
     throw new BadUserInputError('personId or personnummer is required', 'personId');

@@ -143,18 +143,26 @@ export type WrittenWith = (first: number) => { sql: string; params: unknown[] };
  * the idempotency key's claim (when given), the referral, the job centre's REFERRAL link
  * to the person (active: the new referral is open; what syncReferralLink would write) and
  * `also` (the access-log row, the outbox event), each written only when the referral is.
- * Returns null when the key was claimed before and so nothing was written: a concurrent
- * claim of the same key waits on the key's unique index until the other transaction ends,
- * as a claim in a transaction of its own would.
+ * `guard` (a boolean SQL expression, e.g. that the viewer may see the person): when false
+ * nothing is written, the key not claimed either.
+ *
+ * `referral` is null when nothing was written: the guard failed (`allowed` false), or the
+ * key was claimed before — a concurrent claim of the same key waits on the key's unique
+ * index until the other transaction ends, as a claim in a transaction of its own would.
  */
 export async function createReferralWith(
   db: Db,
   r: NewReferral,
   claim: ReferralClaim | null,
   also: WrittenWith[],
-): Promise<ReferralRecord | null> {
+  guard: WrittenWith | null = null,
+): Promise<{ referral: ReferralRecord | null; allowed: boolean }> {
   const params: unknown[] = NEW_REFERRAL.map(([f]) => r[f]);
-  const ctes: string[] = [];
+  const add = (part: { sql: string; params: unknown[] }) => {
+    params.push(...part.params);
+    return part.sql;
+  };
+  const ctes = [`allowed AS (SELECT ${guard ? add(guard(params.length + 1)) : 'true'} AS ok)`];
   const values = NEW_REFERRAL.map(([, type], i) => `$${i + 1}::${type}`).join(', ');
   let insert = `INSERT INTO referral AS r (${NEW_REFERRAL.map(([f]) => COLUMN[f]).join(', ')})
      SELECT ${values}`;
@@ -163,8 +171,11 @@ export async function createReferralWith(
     const n = params.length;
     ctes.push(`claim AS (
      INSERT INTO idempotency_key (scope, key, operation, request_hash, result_id)
-     VALUES ($${n - 3}, $${n - 2}, $${n - 1}, $${n}, $1) ON CONFLICT (scope, key) DO NOTHING RETURNING 1)`);
+     SELECT $${n - 3}::text, $${n - 2}::text, $${n - 1}::text, $${n}::text, $1::uuid FROM allowed WHERE ok
+     ON CONFLICT (scope, key) DO NOTHING RETURNING 1)`);
     insert += ' FROM claim';
+  } else {
+    insert += ' FROM allowed WHERE ok';
   }
   ctes.push(`created AS (${insert} RETURNING ${SELECT})`);
   ctes.push(`link AS (
@@ -173,16 +184,17 @@ export async function createReferralWith(
      ON CONFLICT (person_id, organisation_id, relation)
      DO UPDATE SET active = EXCLUDED.active, target_group = EXCLUDED.target_group)`);
   for (const [i, write] of also.entries()) {
-    const part = write(params.length + 1);
-    params.push(...part.params);
-    ctes.push(`also${i} AS (${part.sql} WHERE EXISTS (SELECT 1 FROM created))`);
+    const sql = add(write(params.length + 1));
+    ctes.push(`also${i} AS (${sql} WHERE EXISTS (SELECT 1 FROM created))`);
   }
-  const rows = await queryReturning<ReferralRecord>(
+  const [row] = await queryReturning<ReferralRecord & { allowed: boolean }>(
     db,
-    `WITH ${ctes.join(',\n  ')}\nSELECT * FROM created`,
+    `WITH ${ctes.join(',\n  ')}
+     SELECT allowed.ok AS allowed, created.* FROM allowed LEFT JOIN created ON true`,
     params,
   );
-  return rows[0] ?? null;
+  const { allowed, ...referral } = row;
+  return { referral: referral.id === null ? null : referral, allowed };
 }
 
 /** Compare-and-set: applies `changes` only if the version is still `expectedVersion`. */
