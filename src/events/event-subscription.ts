@@ -99,6 +99,21 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
     this.wakeUp?.();
   }
 
+  /**
+   * Whether next() would now return a live event already buffered, without waiting (a
+   * consumer may then take several in one pass). False while catching up, when the buffer
+   * overflowed (next() ends the subscription) or the subscription is done.
+   */
+  get ready(): boolean {
+    return (
+      !this.done &&
+      !this.overflow &&
+      !this.replaying &&
+      this.replayed.length === 0 &&
+      this.live.length > 0
+    );
+  }
+
   [Symbol.asyncIterator](): AsyncIterableIterator<StoredEvent> {
     return this;
   }

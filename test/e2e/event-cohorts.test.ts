@@ -444,3 +444,69 @@ test('when the access log cannot be written, every member gets the error instead
   );
   expect(Number(n)).toBe(3);
 });
+
+test('events committed together reach each member in one socket write, all of them, in order', async () => {
+  const [p] = await insertPersons(t.hub.dataSource, [fullSkarholmenPerson()]);
+  const cw = await t.token({ role: 'DISTRICT_CASEWORKER', org: 'skarholmen' });
+  const r = await new ReferralDriver(
+    t.url,
+    cw,
+    await t.token({ role: 'JOB_CENTRE_COACH', org: 'jobbtorg-sydvast' }),
+  ).create(p.id);
+  // The referral is read per event: the renders' database reads overlap, not queue.
+  const query = `subscription Burst($f: EventFilter) {
+    referralEvents(filter: $f) { id type referral { id status } }
+  }`;
+  const subs: Recorder[] = [];
+  for (let i = 0; i < 3; i++) {
+    const token = await t.token({
+      role: 'JOB_CENTRE_COACH',
+      org: 'jobbtorg-sydvast',
+      sub: `b${i}`,
+    });
+    subs.push(new Recorder(connect(token), `coach ${i}`, query, { f: { referralId: r.id } }));
+  }
+  await waitForOpenSubscriptions(t.url, subs.length);
+  const burst = (n: number) =>
+    t.hub.dataSource.transaction((m) =>
+      appendEvents(
+        m,
+        Array.from({ length: n }, () => ({
+          type: 'DEVIATION_REPORTED' as const,
+          referralId: r.id,
+          personId: p.id,
+          districtId: 'skarholmen',
+          jobCentreId: 'jobbtorg-sydvast',
+          actor: null,
+          payload: { deviationId: randomUUID() },
+        })),
+      ),
+    );
+  // One event first: a member that has received it is past its catch-up read, so live.
+  await burst(1);
+  await waitUntil(
+    () => subs.every((s) => s.payloads.length >= 1),
+    () => subs.map((s) => s.payloads.length).join(','),
+    10_000,
+  );
+  await sleep(200);
+  const writes = () => metric(t.url, 'hub_event_socket_writes_total');
+  const deliveries = () => metric(t.url, 'hub_event_deliveries_total');
+  const before = { writes: await writes(), deliveries: await deliveries() };
+  const events = 10;
+  const ids = await burst(events);
+  await waitUntil(
+    () => subs.every((s) => s.payloads.length >= 1 + events),
+    () => subs.map((s) => s.payloads.length).join(','),
+    10_000,
+  );
+  await sleep(200);
+  for (const s of subs) {
+    const burstIds = s.payloads.slice(1).map((x) => x.data?.referralEvents.id);
+    expect(burstIds).toEqual(ids.map((e) => e.id));
+    expect(s.ended).toBeNull();
+  }
+  expect((await deliveries()) - before.deliveries).toBe(events * subs.length);
+  // One write per member and pass: far fewer than one per message (30).
+  expect((await writes()) - before.writes).toBeLessThanOrEqual(2 * subs.length);
+});

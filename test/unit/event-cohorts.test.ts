@@ -126,6 +126,41 @@ describe('cohort payloads', () => {
     expect(executions()).toBe(1);
   });
 
+  test('rendered as soon as it is buffered, so the events of one read render side by side', async () => {
+    const { c, executions } = cohort();
+    c.buffered(event('1'));
+    c.buffered(event('2'));
+    c.buffered(event('2'));
+    expect(executions()).toBe(2);
+    expect(await c.take(event('1'))).toEqual({ payload: '{"p":1}', entries: [] });
+    expect(await c.take(event('2'))).toEqual({ payload: '{"p":2}', entries: [] });
+    expect(await c.take(event('2'))).toEqual({ payload: '{"p":2}', entries: [] });
+    expect(executions()).toBe(2);
+  });
+
+  test('a failed render reaches the members that take it, and nobody else', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const c = new Cohort(
+        'k',
+        () => Promise.reject(new Error('source down')),
+        () => ({}) as Context,
+        () => undefined,
+      );
+      c.buffered(event('3'));
+      c.buffered(event('4'));
+      await expect(c.take(event('3'))).rejects.toThrow('source down');
+      c.released(event('4')); // its only member ended before taking it
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+      expect(c.held).toBe(0);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
   test('a member that was not holding the event never gets a kept payload', async () => {
     const { c, executions } = cohort();
     const e = event('8');

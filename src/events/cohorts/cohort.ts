@@ -1,7 +1,10 @@
 /**
  * A cohort: the subscriptions on this instance with the same cohort key (fingerprint.ts).
- * A live event is executed and serialised once for the whole cohort, the first time a
- * member takes it, and every member that takes it gets the same payload text.
+ * A live event is executed and serialised once for the whole cohort, as soon as the first
+ * member buffers it, and every member that takes it gets the same payload text. Rendering
+ * on arrival rather than on first take lets the events of one dispatcher read render side
+ * by side (their source reads overlap), so a member can send them in one pass and one
+ * socket write (socket-writes.ts) instead of one event per database round trip.
  *
  * Payloads are kept exactly as long as a member may still take them: each member's
  * EventSubscription reports the events entering its live buffer (a reference) and those
@@ -37,9 +40,16 @@ export class Cohort implements LiveBufferHooks {
   ) {}
 
   buffered(e: StoredEvent): void {
-    const entry = this.payloads.get(e.position);
-    if (entry) entry.refs++;
-    else this.payloads.set(e.position, { refs: 1, offeredAt: performance.now(), rendered: null });
+    const held = this.payloads.get(e.position);
+    if (held) {
+      held.refs++;
+      return;
+    }
+    const entry: Entry = { refs: 1, offeredAt: performance.now(), rendered: null };
+    this.payloads.set(e.position, entry);
+    entry.rendered = this.executeInto(entry, e);
+    // Members that take it see a failure; if they all end first, nobody does.
+    entry.rendered.catch(() => undefined);
   }
 
   released(e: StoredEvent): void {

@@ -26,6 +26,7 @@ import type { Logger } from '../../observability/logger';
 import { ACCESS_LOG_UNAVAILABLE } from '../../services/access-log/access-log';
 import type { BatchedAccessLogWriter } from '../../services/access-log/batched-writer';
 import type { EventSubscription } from '../event-subscription';
+import type { StoredEvent } from '../event-types';
 import type { Cohort } from './cohort';
 import type { Rendered, RenderEvent } from './render';
 import { sendCoalesced } from './socket-writes';
@@ -38,6 +39,14 @@ import { sendCoalesced } from './socket-writes';
 export const WRITE_BACKLOG_BYTES = 16 * 1024;
 
 const CLOSE = Buffer.from('}');
+
+/** At most this many events are taken from the buffer in one pass. */
+const MAX_BATCH = 64;
+
+interface Prepared {
+  offeredAt: number | undefined;
+  payload: Promise<Buffer>;
+}
 
 export interface MemberDeps {
   socket: WebSocket;
@@ -54,6 +63,8 @@ export interface MemberDeps {
   onEnd: () => void;
   /** After each message was written; with the time its live event was offered. */
   onDelivered: (offeredAt: number | undefined) => void;
+  /** A message started a kernel write (the others of its pass join it). */
+  onWriteStarted: () => void;
 }
 
 export class CohortMember implements AsyncIterableIterator<never> {
@@ -98,30 +109,70 @@ export class CohortMember implements AsyncIterableIterator<never> {
     try {
       for (;;) {
         if (this.writeError) throw this.writeError;
-        const r = await this.d.source.next();
-        if (r.done) return;
-        const e = r.value;
-        // Taking a live event releases this member's reference, so it happens even when
-        // the member is stopping.
-        const live = this.d.source.lastFromLive;
-        const offeredAt = live ? this.d.cohort.offeredAt(e) : undefined;
-        const taken = live ? this.d.cohort.take(e) : this.renderOwn(e);
-        const rendered = taken instanceof Promise ? await taken : taken;
-        const payload = rendered.entries.length ? await this.logged(rendered) : bytesOf(rendered);
-        if (this.stopped) return;
-        const message = Buffer.concat(
-          [this.prefix, payload, CLOSE],
-          this.prefix.length + payload.length + 1,
-        );
-        const backlog = this.send(message, offeredAt);
-        if (backlog) await backlog;
+        const first = await this.d.source.next();
+        if (first.done) return;
+        // The events already waiting in the buffer are taken now: their renders and
+        // access-log rows are under way together, and their messages share one write.
+        const batch = [this.prepare(first.value)];
+        let ending: { error: unknown } | 'done' | null = null;
+        try {
+          while (batch.length < MAX_BATCH && this.d.source.ready) {
+            const r = await this.d.source.next();
+            if (r.done) {
+              ending = 'done';
+              break;
+            }
+            batch.push(this.prepare(r.value));
+          }
+        } catch (error) {
+          ending = { error }; // e.g. token expiry: what was taken before it is still sent
+        }
+        // In order, up to the first that failed (its error ends the subscription, as before).
+        const settled = await Promise.allSettled(batch.map((b) => b.payload));
+        for (let i = 0; i < settled.length; i++) {
+          const s = settled[i];
+          if (s.status === 'rejected') throw s.reason;
+          if (this.stopped) return;
+          const payload = s.value;
+          const message = Buffer.concat(
+            [this.prefix, payload, CLOSE],
+            this.prefix.length + payload.length + 1,
+          );
+          const backlog = this.send(message, batch[i].offeredAt);
+          if (backlog) await backlog;
+        }
+        if (ending === 'done') return;
+        if (ending) throw ending.error;
       }
     } finally {
       this.end();
     }
   }
 
-  private renderOwn(e: Parameters<RenderEvent>[0]): Promise<Rendered> {
+  /**
+   * An event taken from the source: its payload — shared by the cohort when it came live,
+   * rendered by this member when replayed — once this subscriber's reads of it are logged.
+   */
+  private prepare(e: StoredEvent): Prepared {
+    // Taking a live event releases this member's reference, so it happens even when the
+    // member is stopping.
+    const live = this.d.source.lastFromLive;
+    const offeredAt = live ? this.d.cohort.offeredAt(e) : undefined;
+    const taken = live ? this.d.cohort.take(e) : this.renderOwn(e);
+    const payload =
+      taken instanceof Promise
+        ? taken.then((r) => this.payloadOf(r))
+        : Promise.resolve(this.payloadOf(taken));
+    // Awaited with the rest of its batch; a failure is taken up there, in order.
+    payload.catch(() => undefined);
+    return { offeredAt, payload };
+  }
+
+  private payloadOf(rendered: Rendered): Buffer | Promise<Buffer> {
+    return rendered.entries.length ? this.logged(rendered) : bytesOf(rendered);
+  }
+
+  private renderOwn(e: StoredEvent): Promise<Rendered> {
     this.beforeOwnRender?.();
     return this.d.render(e, this.d.context);
   }
@@ -163,11 +214,12 @@ export class CohortMember implements AsyncIterableIterator<never> {
     const socket = this.d.socket;
     if (socket.readyState !== socket.OPEN) return undefined;
     let settle: ((err?: Error) => void) | undefined;
-    sendCoalesced(socket, message, (err) => {
+    const starts = sendCoalesced(socket, message, (err) => {
       if (err) this.writeError ??= err;
       else this.d.onDelivered(offeredAt);
       settle?.(err);
     });
+    if (starts) this.d.onWriteStarted();
     if (socket.bufferedAmount <= WRITE_BACKLOG_BYTES) return undefined;
     return new Promise((resolve, reject) => {
       settle = (err) => (err ? reject(err) : resolve());

@@ -6,7 +6,8 @@
  *
  * Metrics: hub_event_cohorts (cohorts open), hub_event_executions_total by `kind` (`shared`:
  * a live event executed once for a cohort; `own`: an event replayed by one subscriber), and
- * hub_event_deliveries_total (`next` messages written by members), and
+ * hub_event_deliveries_total (`next` messages written by members),
+ * hub_event_socket_writes_total (kernel writes carrying them: socket-writes.ts), and
  * hub_event_fanout_seconds: from the dispatcher offering a live event to its message being
  * written to a member's socket (the hub's share of commit-to-delivery, after the sequencer).
  */
@@ -47,8 +48,9 @@ export class CohortRegistry {
   private readonly cohorts = new Map<string, Cohort>();
   private readonly shapes = new Map<string, DocumentShape>();
   private readonly executions: Counter<'kind'>;
-  /** Counted in a plain number (the hot path) and handed to the counter when scraped. */
+  /** Counted in plain numbers (the hot path) and handed to the counters when scraped. */
   private delivered = 0;
+  private writes = 0;
   private readonly fanout: Histogram;
 
   constructor(private readonly d: CohortDeps) {
@@ -74,14 +76,27 @@ export class CohortRegistry {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
+    this.plainCounter(
+      'hub_event_deliveries_total',
+      'Subscription events written to sockets by cohort members',
+      () => this.delivered,
+    );
+    this.plainCounter(
+      'hub_event_socket_writes_total',
+      'Kernel writes of subscription events: the messages for one socket in one event-loop pass share one',
+      () => this.writes,
+    );
+  }
+
+  /** A counter kept in a plain number on the hot path and handed to prom-client when scraped. */
+  private plainCounter(name: string, help: string, read: () => number): void {
     let reported = 0;
-    const self = () => this.delivered;
     new Counter({
-      name: 'hub_event_deliveries_total',
-      help: 'Subscription events written to sockets by cohort members',
-      registers,
+      name,
+      help,
+      registers: [this.d.metrics.registry],
       collect() {
-        const now = self();
+        const now = read();
         this.inc(now - reported);
         reported = now;
       },
@@ -148,6 +163,7 @@ export class CohortRegistry {
       onEnd: () => {
         if (--joined.members <= 0 && this.cohorts.get(key) === joined) this.cohorts.delete(key);
       },
+      onWriteStarted: () => this.writes++,
       onDelivered: (offeredAt) => {
         this.delivered++;
         if (offeredAt !== undefined) this.fanout.observe((performance.now() - offeredAt) / 1000);

@@ -36,17 +36,23 @@ function uncork(raw: Socket): void {
 /**
  * Sends a text message; `done` is called once it is handed to the kernel (or fails), as
  * with `ws.send`. Messages sent to the same socket in the same pass go out in one write.
+ * Returns whether this message starts a write (false: it joins one already started).
  */
 export function sendCoalesced(
   ws: WebSocket,
   message: string | Buffer,
   done: (err?: Error) => void,
-): void {
+): boolean {
   const raw = tcpSocket(ws);
-  if (raw && !corked.has(raw) && !raw.destroyed) {
-    corked.add(raw);
-    raw.cork();
-    process.nextTick(uncork, raw);
+  let starts = true;
+  if (raw && !raw.destroyed) {
+    if (corked.has(raw)) starts = false;
+    else {
+      corked.add(raw);
+      raw.cork();
+      setImmediate(uncork, raw);
+    }
   }
   ws.send(message, { binary: false }, done);
+  return starts;
 }
