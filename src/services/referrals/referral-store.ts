@@ -127,6 +127,17 @@ const NEW_REFERRAL: [keyof NewReferral, string][] = [
   ['createdBy', 'text'],
 ];
 
+/** The referral's INSERT (`$1` is its id), built once. */
+const INSERT_NEW_REFERRAL = `INSERT INTO referral AS r (${NEW_REFERRAL.map(([f]) => COLUMN[f]).join(', ')})
+     SELECT ${NEW_REFERRAL.map(([, type], i) => `$${i + 1}::${type}`).join(', ')}`;
+
+/** The job centre's REFERRAL link: active, since the new referral is open. */
+const LINK_NEW_REFERRAL = `link AS (
+     INSERT INTO person_link (person_id, organisation_id, relation, target_group, active, since)
+     SELECT "personId", "toJobCentreId", 'REFERRAL', "targetGroup", true, current_date FROM created
+     ON CONFLICT (person_id, organisation_id, relation)
+     DO UPDATE SET active = EXCLUDED.active, target_group = EXCLUDED.target_group)`;
+
 /** An idempotency key claimed for the new referral's id (see services/idempotency). */
 export interface ReferralClaim {
   scope: string;
@@ -163,9 +174,7 @@ export async function createReferralWith(
     return part.sql;
   };
   const ctes = [`allowed AS (SELECT ${guard ? add(guard(params.length + 1)) : 'true'} AS ok)`];
-  const values = NEW_REFERRAL.map(([, type], i) => `$${i + 1}::${type}`).join(', ');
-  let insert = `INSERT INTO referral AS r (${NEW_REFERRAL.map(([f]) => COLUMN[f]).join(', ')})
-     SELECT ${values}`;
+  let insert = INSERT_NEW_REFERRAL;
   if (claim) {
     params.push(claim.scope, claim.key, claim.operation, claim.hash);
     const n = params.length;
@@ -177,12 +186,7 @@ export async function createReferralWith(
   } else {
     insert += ' FROM allowed WHERE ok';
   }
-  ctes.push(`created AS (${insert} RETURNING ${SELECT})`);
-  ctes.push(`link AS (
-     INSERT INTO person_link (person_id, organisation_id, relation, target_group, active, since)
-     SELECT "personId", "toJobCentreId", 'REFERRAL', "targetGroup", true, current_date FROM created
-     ON CONFLICT (person_id, organisation_id, relation)
-     DO UPDATE SET active = EXCLUDED.active, target_group = EXCLUDED.target_group)`);
+  ctes.push(`created AS (${insert} RETURNING ${SELECT})`, LINK_NEW_REFERRAL);
   for (const [i, write] of also.entries()) {
     const sql = add(write(params.length + 1));
     ctes.push(`also${i} AS (${sql} WHERE EXISTS (SELECT 1 FROM created))`);
