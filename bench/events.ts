@@ -27,6 +27,8 @@ export interface EventsRun {
   idleRssPerSubscriberBytes: number;
   idleHeapPerSubscriberBytes: number;
   eventRateTarget: number;
+  /** Whether the writer's createReferral went to the subscribers' instance or another one. */
+  eventWriter: 'same' | 'other';
   eventsCommitted: number;
   writeFailures: number;
   writesSkipped: number;
@@ -44,6 +46,9 @@ export interface EventsWindow {
   ownExecutions: number;
   /** Cohorts open during the run (groups sharing one execution per event). */
   cohorts: number;
+  /** Messages written by the hub and the kernel writes carrying them (several per write when coalesced). */
+  deliveries: number;
+  socketWrites: number;
   /** CPU seconds of the hub and of the subscriber process over `seconds` (1.0 = one core). */
   hubCpuSeconds: number;
   subscriberCpuSeconds: number;
@@ -60,6 +65,8 @@ interface WindowSample {
   shared: number;
   own: number;
   cohorts: number;
+  deliveries: number;
+  socketWrites: number;
   hubCpu: number;
   workerCpu: number;
   /** Cumulative bucket counts of hub_event_fanout_seconds by upper bound (s). */
@@ -107,6 +114,8 @@ async function sampleWindow(url: string, workerPid: number | undefined): Promise
     shared: metricValue(text, 'hub_event_executions_total', '{kind="shared"}'),
     own: metricValue(text, 'hub_event_executions_total', '{kind="own"}'),
     cohorts: metricValue(text, 'hub_event_cohorts'),
+    deliveries: metricValue(text, 'hub_event_deliveries_total'),
+    socketWrites: metricValue(text, 'hub_event_socket_writes_total'),
     hubCpu: metricValue(text, 'process_cpu_seconds_total'),
     workerCpu: processCpuSeconds(workerPid),
     fanout: fanoutBuckets(text),
@@ -119,6 +128,8 @@ function windowBetween(a: WindowSample, b: WindowSample): EventsWindow {
     sharedExecutions: b.shared - a.shared,
     ownExecutions: b.own - a.own,
     cohorts: a.cohorts,
+    deliveries: b.deliveries - a.deliveries,
+    socketWrites: b.socketWrites - a.socketWrites,
     hubCpuSeconds: b.hubCpu - a.hubCpu,
     subscriberCpuSeconds: b.workerCpu - a.workerCpu,
     fanoutP50Ms: bucketQuantile(a.fanout, b.fanout, 0.5),
@@ -284,13 +295,19 @@ export async function runEventsOnce(
         `  events n=${n}: ${opened.open} subscribed, ${opened.failed} refused, in ${opened.ms} ms; RSS +${((after.rssBytes - before.rssBytes) / 2 ** 20).toFixed(1)} MiB`,
       );
 
+      // The writer's instance, when it is another: started after the subscribers' one, so
+      // that one holds the sequencer (it numbers every event) and fans them all out.
+      const writerHub =
+        settings.eventWriter === 'other' ? await startHub(env, `hub-events-${n}-writer`) : hub;
       const start = await sampleWindow(hub.url, worker.child.pid);
       worker.send({ type: 'start' });
       const written = await publish(
-        hub.url,
+        writerHub.url,
         candidates,
         settings.eventRate,
         settings.eventDurationS,
+      ).finally(() =>
+        writerHub === hub ? undefined : stopProcess(writerHub.child, 30_000).then(() => undefined),
       );
       await sleep(3000); // let the last deliveries arrive
       const { stats } = await worker.request<'stats'>({ type: 'stop' }, 30_000);
@@ -310,6 +327,7 @@ export async function runEventsOnce(
         idleHeapPerSubscriberBytes:
           (after.heapUsedBytes - before.heapUsedBytes) / Math.max(1, opened.open),
         eventRateTarget: settings.eventRate,
+        eventWriter: settings.eventWriter,
         eventsCommitted: committed,
         writeFailures: written.failures,
         writesSkipped: written.skipped,
@@ -319,10 +337,10 @@ export async function runEventsOnce(
         window,
       };
       log(
-        `  events n=${n}: ${committed} events committed, ${stats.received}/${expected} deliveries, ${run.deliveredPerSecond.toFixed(0)}/s, p50 ${stats.p50} ms, p99 ${stats.p99} ms, max ${stats.max} ms`,
+        `  events n=${n}: ${committed} events committed (writer on the ${settings.eventWriter === 'same' ? 'same' : 'other'} instance), ${stats.received}/${expected} deliveries, ${run.deliveredPerSecond.toFixed(0)}/s, p50 ${stats.p50} ms, p99 ${stats.p99} ms, max ${stats.max} ms`,
       );
       log(
-        `  events n=${n}: ${window.sharedExecutions} shared + ${window.ownExecutions} own executions in ${window.cohorts} cohorts; CPU over ${window.seconds.toFixed(1)} s: hub ${window.hubCpuSeconds.toFixed(1)} s, subscriber process ${window.subscriberCpuSeconds.toFixed(1)} s; hub fan-out (offer to socket write) p50 ≤ ${window.fanoutP50Ms} ms, p99 ≤ ${window.fanoutP99Ms} ms`,
+        `  events n=${n}: ${window.sharedExecutions} shared + ${window.ownExecutions} own executions in ${window.cohorts} cohorts; ${window.deliveries} messages in ${window.socketWrites} socket writes; CPU over ${window.seconds.toFixed(1)} s: hub ${window.hubCpuSeconds.toFixed(1)} s, subscriber process ${window.subscriberCpuSeconds.toFixed(1)} s; hub fan-out (offer to socket write) p50 ≤ ${window.fanoutP50Ms} ms, p99 ≤ ${window.fanoutP99Ms} ms`,
       );
       return run;
     } finally {

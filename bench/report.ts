@@ -118,6 +118,28 @@ function eventsSection(runs: EventsRun[]): string[] {
       `| ${r.subscribers} | ${r.opened} | ${r.eventsCommitted} (${r.eventRateTarget}) | ${r.delivery.received} / ${r.expectedDeliveries} | ${f0(r.deliveredPerSecond)} | ${r.delivery.p50} | ${r.delivery.p90} | ${r.delivery.p99} | ${r.delivery.max} | ${f0(r.idleRssPerSubscriberBytes / 1024)} KB | ${f0(r.idleHeapPerSubscriberBytes / 1024)} KB |`,
     );
   }
+  lines.push(
+    '',
+    `Writer: createReferral on ${runs
+      .map((r) =>
+        r.eventWriter === 'other'
+          ? 'another instance (the subscribers’ instance only fans out)'
+          : 'the subscribers’ own instance',
+      )
+      .filter((v, i, a) => a.indexOf(v) === i)
+      .join(' / ')}.`,
+    '',
+    '| subscribers | hub CPU s / window s | hub CPU per delivery | messages per socket write | cohorts | shared / own executions |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const r of runs) {
+    const w = r.window;
+    const perDelivery = w.deliveries ? `${f0((w.hubCpuSeconds * 1e6) / w.deliveries)} µs` : '–';
+    const perWrite = w.socketWrites ? (w.deliveries / w.socketWrites).toFixed(2) : '–';
+    lines.push(
+      `| ${r.subscribers} | ${w.hubCpuSeconds.toFixed(1)} / ${w.seconds.toFixed(1)} | ${perDelivery} | ${perWrite} | ${w.cohorts} | ${w.sharedExecutions} / ${w.ownExecutions} |`,
+    );
+  }
   const big = runs.find((r) => r.subscribers >= 10_000);
   if (big) {
     lines.push(

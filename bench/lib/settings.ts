@@ -16,6 +16,13 @@ export interface Settings {
   subscribers: number[];
   eventRate: number;
   eventDurationS: number;
+  /**
+   * Which hub serves the event writer's createReferral: `same` (the subscribers' own
+   * instance, which then both writes and fans out) or `other` (a second instance on the same
+   * database; the subscribers' instance gets the events by LISTEN/NOTIFY and only fans out,
+   * which is what its per-instance delivery rate means).
+   */
+  eventWriter: 'same' | 'other';
   writeConcurrency: number;
   writeDurationS: number;
   profileDurationS: number;
@@ -41,6 +48,13 @@ function list(name: string, fallback: number[]): number[] {
   if (values.some((v) => !Number.isInteger(v) || v <= 0))
     throw new Error(`${name} must be a comma-separated list of positive integers`);
   return values;
+}
+
+function eventWriter(): 'same' | 'other' {
+  const raw = process.env.BENCH_EVENT_WRITER ?? 'same';
+  if (raw !== 'same' && raw !== 'other')
+    throw new Error('BENCH_EVENT_WRITER must be same or other');
+  return raw;
 }
 
 /** The server URL with another database name. */
@@ -70,6 +84,7 @@ export function loadSettings(smoke: boolean): Settings {
     subscribers: list('BENCH_SUBSCRIBERS', smoke ? [50] : [1000, 10_000]),
     eventRate: num('BENCH_EVENT_RATE', smoke ? 20 : 100),
     eventDurationS: num('BENCH_EVENT_DURATION_S', smoke ? 2 : 20),
+    eventWriter: eventWriter(),
     writeConcurrency: num('BENCH_WRITE_CONCURRENCY', smoke ? 4 : 16),
     writeDurationS: num('BENCH_WRITE_DURATION_S', smoke ? 1 : 15),
     profileDurationS: num('BENCH_PROFILE_DURATION_S', smoke ? 1 : 15),

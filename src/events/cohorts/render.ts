@@ -20,8 +20,6 @@ import type { StoredEvent } from '../event-types';
 export interface Rendered {
   /** JSON of the `next` message's payload. */
   payload: string;
-  /** The payload as UTF-8, encoded once by the first member that sends it. */
-  bytes?: Buffer;
   /** The persons' data it shows, for the access log of everyone who receives it. */
   entries: readonly AccessEntry[];
 }
