@@ -40,6 +40,20 @@ export interface LiveBufferHooks {
 
 const PAGE = 200;
 
+/**
+ * An event's position as a number, parsed once per event rather than once per subscriber
+ * (a live event is the same object for every subscriber the dispatcher offers it to).
+ */
+const positions = new WeakMap<StoredEvent, bigint>();
+function positionOf(e: StoredEvent): bigint {
+  let p = positions.get(e);
+  if (p === undefined) {
+    p = BigInt(e.position);
+    positions.set(e, p);
+  }
+  return p;
+}
+
 export class EventSubscription implements AsyncIterableIterator<StoredEvent>, LiveSubscriber {
   private readonly live: StoredEvent[] = [];
   private last = 0n;
@@ -48,6 +62,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
   private overflow = false;
   private done = false;
   private wakeUp: (() => void) | null = null;
+  /** Position of the last event handed out (its cursor is encoded only when needed). */
   private lastDelivered: string | null = null;
   private expired = false;
   private offeredDuringRead = false;
@@ -147,25 +162,50 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
         this.throwIfExpired();
         if (!e) continue;
         this.inHand = null;
-        const skip =
-          BigInt(e.position) <= this.last || // already replayed
-          // Checked again at delivery: permission may have changed since the event was offered.
-          !this.o.allowed(e);
-        if (BigInt(e.position) > this.last) this.last = BigInt(e.position);
-        if (skip) {
-          if (fromLive) this.hooks?.released(e);
-          continue;
-        }
-        this.lastFromLive = fromLive;
-        this.lastDelivered = encodeEventCursor(e.position);
-        this.beforeDeliver?.();
-        return { done: false, value: e };
+        if (this.accept(e, fromLive)) return { done: false, value: e };
       }
     } catch (err) {
       // Whatever ends the subscription also unregisters it from the dispatcher.
       this.finish();
       throw err;
     }
+  }
+
+  /**
+   * What next() would return now, when `ready`, without a promise: a consumer that took one
+   * event takes those already waiting in the same pass. Undefined when none is ready (then
+   * next() waits, ends or throws); throws and ends the subscription as next() would.
+   */
+  takeReady(): StoredEvent | undefined {
+    try {
+      while (this.ready) {
+        this.throwIfExpired();
+        const e = this.live.shift();
+        if (e && this.accept(e, true)) return e;
+      }
+      return undefined;
+    } catch (err) {
+      this.finish();
+      throw err;
+    }
+  }
+
+  /** Whether `e` is delivered (then recorded as the last one) or skipped (then released). */
+  private accept(e: StoredEvent, fromLive: boolean): boolean {
+    const position = positionOf(e);
+    const skip =
+      position <= this.last || // already replayed
+      // Checked again at delivery: permission may have changed since the event was offered.
+      !this.o.allowed(e);
+    if (position > this.last) this.last = position;
+    if (skip) {
+      if (fromLive) this.hooks?.released(e);
+      return false;
+    }
+    this.lastFromLive = fromLive;
+    this.lastDelivered = e.position;
+    this.beforeDeliver?.();
+    return true;
   }
 
   private throwIfExpired(): void {
@@ -193,7 +233,9 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
     }
     if (this.overflow) {
       this.finish();
-      throw new SubscriberTooSlowError(this.lastDelivered);
+      throw new SubscriberTooSlowError(
+        this.lastDelivered === null ? null : encodeEventCursor(this.lastDelivered),
+      );
     }
     const e = this.live.shift();
     if (e) return e;

@@ -41,9 +41,25 @@ export const WRITE_BACKLOG_BYTES = 16 * 1024;
 /** At most this many events are taken from the buffer in one pass. */
 const MAX_BATCH = 64;
 
+interface Failed {
+  failed: unknown;
+}
+
 interface Prepared {
   offeredAt: number | undefined;
-  payload: Promise<string>;
+  /** The text, at once when it is at hand (a rendered payload, nothing to log). */
+  payload: string | Promise<string | Failed>;
+}
+
+/**
+ * A payload that is awaited later, after the others of its batch: its failure becomes a
+ * value, so it is never an unhandled rejection while it waits its turn.
+ */
+function settled(p: Promise<string>): Promise<string | Failed> {
+  return p.then(
+    (v) => v,
+    (failed: unknown) => ({ failed }),
+  );
 }
 
 export interface MemberDeps {
@@ -112,31 +128,27 @@ export class CohortMember implements AsyncIterableIterator<never> {
         // The events already waiting in the buffer are taken now: their renders and
         // access-log rows are under way together, and their messages share one write.
         const batch = [this.prepare(first.value)];
-        let ending: { error: unknown } | 'done' | null = null;
+        let ending: { error: unknown } | null = null;
         try {
-          while (batch.length < MAX_BATCH && this.d.source.ready) {
-            const r = await this.d.source.next();
-            if (r.done) {
-              ending = 'done';
-              break;
-            }
-            batch.push(this.prepare(r.value));
+          while (batch.length < MAX_BATCH) {
+            const e = this.d.source.takeReady();
+            if (!e) break;
+            batch.push(this.prepare(e));
           }
         } catch (error) {
           ending = { error }; // e.g. token expiry: what was taken before it is still sent
         }
         // In order, up to the first that failed (its error ends the subscription, as before).
-        const settled = await Promise.allSettled(batch.map((b) => b.payload));
-        for (let i = 0; i < settled.length; i++) {
-          const s = settled[i];
-          if (s.status === 'rejected') throw s.reason;
+        // The payloads are under way together, so waiting for each in turn costs the longest.
+        for (const b of batch) {
+          const payload = typeof b.payload === 'string' ? b.payload : await b.payload;
+          if (typeof payload !== 'string') throw payload.failed;
           if (this.stopped) return;
           // A string, not a Buffer: ws passes it to the kernel write as is, where the UTF-8
           // encoding is cheaper than allocating a Buffer per message (measured).
-          const backlog = this.send(`${this.prefix}${s.value}}`, batch[i].offeredAt);
+          const backlog = this.send(`${this.prefix}${payload}}`, b.offeredAt);
           if (backlog) await backlog;
         }
-        if (ending === 'done') return;
         if (ending) throw ending.error;
       }
     } finally {
@@ -154,13 +166,11 @@ export class CohortMember implements AsyncIterableIterator<never> {
     const live = this.d.source.lastFromLive;
     const offeredAt = live ? this.d.cohort.offeredAt(e) : undefined;
     const taken = live ? this.d.cohort.take(e) : this.renderOwn(e);
-    const payload =
-      taken instanceof Promise
-        ? taken.then((r) => this.payloadOf(r))
-        : Promise.resolve(this.payloadOf(taken));
-    // Awaited with the rest of its batch; a failure is taken up there, in order.
-    payload.catch(() => undefined);
-    return { offeredAt, payload };
+    if (!(taken instanceof Promise)) {
+      const payload = this.payloadOf(taken);
+      return { offeredAt, payload: typeof payload === 'string' ? payload : settled(payload) };
+    }
+    return { offeredAt, payload: settled(taken.then((r) => this.payloadOf(r))) };
   }
 
   private payloadOf(rendered: Rendered): string | Promise<string> {
