@@ -11,6 +11,24 @@ import type { StoredEvent } from './event-types';
 
 export interface LiveSubscriber {
   offer(event: StoredEvent): void;
+  /**
+   * Which events can match at all, from the subscriber's filter (routeOf): the dispatcher
+   * offers an event only to subscribers of its referral, job centre or district and to
+   * those without such a filter. The subscriber still checks its whole filter itself.
+   */
+  readonly route?: string;
+}
+
+/** The route of a filter: its most selective field, or none (offered every event). */
+export function routeOf(f: {
+  referralId?: string | null;
+  jobCentreId?: string | null;
+  districtId?: string | null;
+}): string | undefined {
+  if (f.referralId) return `r:${f.referralId}`;
+  if (f.jobCentreId) return `j:${f.jobCentreId}`;
+  if (f.districtId) return `d:${f.districtId}`;
+  return undefined;
 }
 
 /** Starts listening; returns a function that stops it. */
@@ -20,7 +38,14 @@ const BATCH = 500;
 
 export class EventDispatcher {
   private head = '0';
-  private readonly subscribers = new Set<LiveSubscriber>();
+  /** Subscribers without a route, offered every event. */
+  private readonly unrouted = new Set<LiveSubscriber>();
+  /**
+   * The others by route: with 10,000 subscribers spread over job centres an event is
+   * offered to the 2,000 of its centre rather than checked against all of them.
+   */
+  private readonly routed = new Map<string, Set<LiveSubscriber>>();
+  private count = 0;
   /** Told when the head moved (background workers, e.g. webhook delivery); not subscribers. */
   private readonly followers = new Set<() => void>();
   private running: Promise<void> | null = null;
@@ -49,16 +74,45 @@ export class EventDispatcher {
   }
 
   get subscriberCount(): number {
-    return this.subscribers.size;
+    return this.count;
   }
 
   add(s: LiveSubscriber): string {
-    this.subscribers.add(s);
+    const set = this.setOf(s.route, true);
+    if (!set.has(s)) {
+      set.add(s);
+      this.count++;
+    }
     return this.head;
   }
 
   remove(s: LiveSubscriber): void {
-    this.subscribers.delete(s);
+    const set = this.setOf(s.route, false);
+    if (!set?.delete(s)) return;
+    this.count--;
+    if (set.size === 0 && s.route !== undefined) this.routed.delete(s.route);
+  }
+
+  private setOf(route: string | undefined, create: true): Set<LiveSubscriber>;
+  private setOf(route: string | undefined, create: false): Set<LiveSubscriber> | undefined;
+  private setOf(route: string | undefined, create: boolean): Set<LiveSubscriber> | undefined {
+    if (route === undefined) return this.unrouted;
+    let set = this.routed.get(route);
+    if (!set && create) this.routed.set(route, (set = new Set()));
+    return set;
+  }
+
+  /** Offers the event to every subscriber it can match (each one checks its filter). */
+  private offer(e: StoredEvent): void {
+    for (const s of this.unrouted) s.offer(e);
+    for (const route of [
+      e.referralId && `r:${e.referralId}`,
+      e.jobCentreId && `j:${e.jobCentreId}`,
+      e.districtId && `d:${e.districtId}`,
+    ]) {
+      const set = route ? this.routed.get(route) : undefined;
+      if (set) for (const s of set) s.offer(e);
+    }
   }
 
   /** Calls `onAdvance` after new events were read; returns a function that stops it. */
@@ -96,7 +150,7 @@ export class EventDispatcher {
       });
       for (const e of events) {
         this.head = e.position;
-        for (const s of this.subscribers) s.offer(e);
+        this.offer(e);
       }
       if (events.length) for (const f of this.followers) f();
       if (events.length < BATCH) return;

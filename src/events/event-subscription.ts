@@ -14,7 +14,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { SubscriberTooSlowError } from '../errors';
-import type { EventDispatcher, LiveSubscriber } from './dispatcher';
+import { routeOf, type EventDispatcher, type LiveSubscriber } from './dispatcher';
 import { matchesFilter, readEvents } from './event-store';
 import { encodeEventCursor, type EventFilterInput, type StoredEvent } from './event-types';
 
@@ -71,6 +71,8 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
   private beforeDeliver: (() => void) | undefined;
   /** Whether the event `next()` returned last came from the live buffer (not the table). */
   lastFromLive = false;
+  /** Which events the dispatcher offers it (dispatcher.ts): from its filter. */
+  readonly route: string | undefined;
   /** A live event taken from the buffer and not yet delivered or released. */
   private inHand: StoredEvent | null = null;
 
@@ -80,6 +82,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
     private readonly o: SubscriptionOptions,
   ) {
     this.beforeDeliver = o.beforeDeliver;
+    this.route = routeOf(o.filter);
     const head = dispatcher.add(this);
     this.last = BigInt(o.after ?? head);
     this.replaying = o.after !== null;

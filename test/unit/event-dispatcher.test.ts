@@ -1,0 +1,115 @@
+/**
+ * The dispatcher's routing: an event is offered to the subscribers of its referral, job
+ * centre or district and to those without such a filter, never to others, each once; the
+ * count and removal follow. The database is a stand-in returning one page of events.
+ */
+import type { DataSource } from 'typeorm';
+import { EventDispatcher, routeOf, type LiveSubscriber } from '../../src/events/dispatcher';
+import type { StoredEvent } from '../../src/events/event-types';
+import type { Logger } from '../../src/observability/logger';
+
+function event(position: number, jobCentreId: string, districtId: string, referralId: string) {
+  return {
+    position: String(position),
+    id: `e${position}`,
+    type: 'REFERRAL_SENT',
+    occurredAt: new Date(0),
+    referralId,
+    personId: 'p',
+    districtId,
+    jobCentreId,
+    actorSub: null,
+    actorOrg: null,
+    payload: {},
+  };
+}
+
+const rows = [
+  event(1, 'jobbtorg-sydvast', 'skarholmen', 'r1'),
+  event(2, 'jobbtorg-city', 'kungsholmen', 'r2'),
+  event(3, 'jobbtorg-sydvast', 'hagersten', 'r3'),
+];
+
+/** Answers headPosition with 0 and the first read with the rows, later reads with none. */
+function fakeDb(): DataSource {
+  let reads = 0;
+  return {
+    query: (sql: string) =>
+      Promise.resolve(sql.includes('max(position)') ? [{ head: '0' }] : reads++ ? [] : rows),
+  } as unknown as DataSource;
+}
+
+class Recorder implements LiveSubscriber {
+  readonly seen: string[] = [];
+  readonly route: string | undefined;
+  constructor(filter: Parameters<typeof routeOf>[0]) {
+    this.route = routeOf(filter);
+  }
+  offer(e: StoredEvent): void {
+    this.seen.push(e.position);
+  }
+}
+
+async function dispatch(subscribers: Recorder[]): Promise<EventDispatcher> {
+  const d = new EventDispatcher(
+    fakeDb(),
+    { warn: () => undefined } as unknown as Logger,
+    () => Promise.resolve(() => Promise.resolve()),
+    60_000,
+  );
+  await d.start();
+  for (const s of subscribers) d.add(s);
+  d.wake();
+  await new Promise((r) => setTimeout(r, 20));
+  await d.stop();
+  return d;
+}
+
+test('the most selective field of a filter is its route; no such field, no route', () => {
+  expect(routeOf({ referralId: 'r1', jobCentreId: 'j', districtId: 'd' })).toBe('r:r1');
+  expect(routeOf({ jobCentreId: 'j', districtId: 'd' })).toBe('j:j');
+  expect(routeOf({ districtId: 'd' })).toBe('d:d');
+  expect(routeOf({})).toBeUndefined();
+  expect(routeOf({ referralId: null, jobCentreId: '' })).toBeUndefined();
+});
+
+test('each event is offered once to the subscribers it can match, and to the unfiltered', async () => {
+  const all = new Recorder({});
+  const centre = new Recorder({ jobCentreId: 'jobbtorg-sydvast' });
+  const district = new Recorder({ districtId: 'kungsholmen' });
+  const referral = new Recorder({ referralId: 'r3', jobCentreId: 'jobbtorg-sydvast' });
+  const elsewhere = new Recorder({ jobCentreId: 'jobbtorg-norr' });
+  await dispatch([all, centre, district, referral, elsewhere]);
+  expect(all.seen).toEqual(['1', '2', '3']);
+  expect(centre.seen).toEqual(['1', '3']);
+  expect(district.seen).toEqual(['2']);
+  expect(referral.seen).toEqual(['3']);
+  expect(elsewhere.seen).toEqual([]);
+});
+
+test('the count follows additions and removals; a removed subscriber is offered nothing', async () => {
+  const a = new Recorder({ jobCentreId: 'jobbtorg-sydvast' });
+  const b = new Recorder({ jobCentreId: 'jobbtorg-sydvast' });
+  const c = new Recorder({});
+  const d = new EventDispatcher(
+    fakeDb(),
+    { warn: () => undefined } as unknown as Logger,
+    () => Promise.resolve(() => Promise.resolve()),
+    60_000,
+  );
+  await d.start();
+  d.add(a);
+  d.add(a); // twice: counted once
+  d.add(b);
+  d.add(c);
+  expect(d.subscriberCount).toBe(3);
+  d.remove(b);
+  d.remove(b);
+  expect(d.subscriberCount).toBe(2);
+  d.wake();
+  await new Promise((r) => setTimeout(r, 20));
+  await d.stop();
+  expect(a.seen).toEqual(['1', '3']);
+  expect(b.seen).toEqual([]);
+  expect(c.seen).toEqual(['1', '2', '3']);
+});
