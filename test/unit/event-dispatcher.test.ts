@@ -50,7 +50,8 @@ class Recorder implements LiveSubscriber {
   }
 }
 
-async function dispatch(subscribers: Recorder[]): Promise<EventDispatcher> {
+/** A started dispatcher over the stand-in database, with no notifications and no polling. */
+async function started(): Promise<EventDispatcher> {
   const d = new EventDispatcher(
     fakeDb(),
     { warn: () => undefined } as unknown as Logger,
@@ -58,11 +59,14 @@ async function dispatch(subscribers: Recorder[]): Promise<EventDispatcher> {
     60_000,
   );
   await d.start();
-  for (const s of subscribers) d.add(s);
+  return d;
+}
+
+/** Reads the page once, offers it, and stops. */
+async function readOnce(d: EventDispatcher): Promise<void> {
   d.wake();
   await new Promise((r) => setTimeout(r, 20));
   await d.stop();
-  return d;
 }
 
 test('the most selective field of a filter is its route; no such field, no route', () => {
@@ -79,7 +83,9 @@ test('each event is offered once to the subscribers it can match, and to the unf
   const district = new Recorder({ districtId: 'kungsholmen' });
   const referral = new Recorder({ referralId: 'r3', jobCentreId: 'jobbtorg-sydvast' });
   const elsewhere = new Recorder({ jobCentreId: 'jobbtorg-norr' });
-  await dispatch([all, centre, district, referral, elsewhere]);
+  const d = await started();
+  for (const s of [all, centre, district, referral, elsewhere]) d.add(s);
+  await readOnce(d);
   expect(all.seen).toEqual(['1', '2', '3']);
   expect(centre.seen).toEqual(['1', '3']);
   expect(district.seen).toEqual(['2']);
@@ -91,13 +97,7 @@ test('the count follows additions and removals; a removed subscriber is offered 
   const a = new Recorder({ jobCentreId: 'jobbtorg-sydvast' });
   const b = new Recorder({ jobCentreId: 'jobbtorg-sydvast' });
   const c = new Recorder({});
-  const d = new EventDispatcher(
-    fakeDb(),
-    { warn: () => undefined } as unknown as Logger,
-    () => Promise.resolve(() => Promise.resolve()),
-    60_000,
-  );
-  await d.start();
+  const d = await started();
   d.add(a);
   d.add(a); // twice: counted once
   d.add(b);
@@ -106,9 +106,7 @@ test('the count follows additions and removals; a removed subscriber is offered 
   d.remove(b);
   d.remove(b);
   expect(d.subscriberCount).toBe(2);
-  d.wake();
-  await new Promise((r) => setTimeout(r, 20));
-  await d.stop();
+  await readOnce(d);
   expect(a.seen).toEqual(['1', '3']);
   expect(b.seen).toEqual([]);
   expect(c.seen).toEqual(['1', '2', '3']);
