@@ -101,6 +101,54 @@ function connect(token: string, purpose?: string): Client {
   return c;
 }
 
+/** A referral of the person from Skärholmen to Jobbtorg Sydväst: the events below are about it. */
+async function referralOf(personId: string): Promise<{ id: string }> {
+  const cw = await t.token({ role: 'DISTRICT_CASEWORKER', org: 'skarholmen' });
+  return new ReferralDriver(
+    t.url,
+    cw,
+    await t.token({ role: 'JOB_CENTRE_COACH', org: 'jobbtorg-sydvast' }),
+  ).create(personId);
+}
+
+/** `n` Jobbtorg Sydväst coaches (subs `${prefix}0`…), each on its own connection, following one referral. */
+async function followers(
+  n: number,
+  prefix: string,
+  query: string,
+  referralId: string,
+): Promise<Recorder[]> {
+  const subs: Recorder[] = [];
+  for (let i = 0; i < n; i++) {
+    const token = await t.token({
+      role: 'JOB_CENTRE_COACH',
+      org: 'jobbtorg-sydvast',
+      sub: `${prefix}${i}`,
+    });
+    subs.push(new Recorder(connect(token), `coach ${i}`, query, { f: { referralId } }));
+  }
+  await waitForOpenSubscriptions(t.url, subs.length);
+  return subs;
+}
+
+/** `n` deviation events on the referral, committed in one transaction. */
+function deviations(referralId: string, personId: string, n = 1) {
+  return t.hub.dataSource.transaction((m) =>
+    appendEvents(
+      m,
+      Array.from({ length: n }, () => ({
+        type: 'DEVIATION_REPORTED' as const,
+        referralId,
+        personId,
+        districtId: 'skarholmen',
+        jobCentreId: 'jobbtorg-sydvast',
+        actor: null,
+        payload: { deviationId: randomUUID() },
+      })),
+    ),
+  );
+}
+
 beforeAll(async () => {
   t = await startTestHub(
     { EVENT_POLL_INTERVAL_MS: '200', JOB_GUARANTEE_CHECK_INTERVAL_S: '86400' },
@@ -304,12 +352,7 @@ test('different organisations, roles, purposes and persons: nobody receives anot
 
 test('N subscribers in one cohort: one execution (one referral lookup) per event, whoever they are', async () => {
   const [p] = await insertPersons(t.hub.dataSource, [fullSkarholmenPerson()]);
-  const cw = await t.token({ role: 'DISTRICT_CASEWORKER', org: 'skarholmen' });
-  const r = await new ReferralDriver(
-    t.url,
-    cw,
-    await t.token({ role: 'JOB_CENTRE_COACH', org: 'jobbtorg-sydvast' }),
-  ).create(p.id);
+  const r = await referralOf(p.id);
   const query = `subscription Shared($f: EventFilter, $after: String) {
     referralEvents(filter: $f, after: $after) { id type referral { id status } }
   }`;
@@ -333,20 +376,7 @@ test('N subscribers in one cohort: one execution (one referral lookup) per event
   const before = { shared: await shared(), own: await own() };
   const events = 3;
   const { statements } = await sql.measure(async () => {
-    for (let i = 0; i < events; i++)
-      await t.hub.dataSource.transaction((m) =>
-        appendEvents(m, [
-          {
-            type: 'DEVIATION_REPORTED',
-            referralId: r.id,
-            personId: p.id,
-            districtId: 'skarholmen',
-            jobCentreId: 'jobbtorg-sydvast',
-            actor: null,
-            payload: { deviationId: randomUUID() },
-          },
-        ]),
-      );
+    for (let i = 0; i < events; i++) await deviations(r.id, p.id);
     await waitUntil(
       () => subs.every((s) => s.payloads.length >= events),
       () => subs.map((s) => s.payloads.length).join(','),
@@ -371,36 +401,10 @@ test('when the access log cannot be written, every member gets the error instead
   const [p] = await insertPersons(t.hub.dataSource, [
     fullSkarholmenPerson({ givenName: 'Hemlig' }),
   ]);
-  const cw = await t.token({ role: 'DISTRICT_CASEWORKER', org: 'skarholmen' });
-  const r = await new ReferralDriver(
-    t.url,
-    cw,
-    await t.token({ role: 'JOB_CENTRE_COACH', org: 'jobbtorg-sydvast' }),
-  ).create(p.id);
-  const subs: Recorder[] = [];
-  for (let i = 0; i < 3; i++) {
-    const token = await t.token({
-      role: 'JOB_CENTRE_COACH',
-      org: 'jobbtorg-sydvast',
-      sub: `c${i}`,
-    });
-    subs.push(new Recorder(connect(token), `coach ${i}`, IDS, { f: { referralId: r.id } }));
-  }
-  await waitForOpenSubscriptions(t.url, subs.length);
+  const r = await referralOf(p.id);
+  const subs = await followers(3, 'c', IDS, r.id);
   const ds = t.hub.dataSource;
-  const append = () =>
-    ds.transaction((m) =>
-      appendEvents(m, [
-        {
-          type: 'DEVIATION_REPORTED',
-          referralId: r.id,
-          personId: p.id,
-          districtId: 'skarholmen',
-          jobCentreId: 'jobbtorg-sydvast',
-          actor: null,
-        },
-      ]),
-    );
+  const append = () => deviations(r.id, p.id);
   await ds.query(`CREATE FUNCTION refuse_access_log() RETURNS trigger LANGUAGE plpgsql AS $$
                   BEGIN RAISE EXCEPTION 'access log unavailable'; END $$`);
   await ds.query(
@@ -447,41 +451,13 @@ test('when the access log cannot be written, every member gets the error instead
 
 test('events committed together reach each member in one socket write, all of them, in order', async () => {
   const [p] = await insertPersons(t.hub.dataSource, [fullSkarholmenPerson()]);
-  const cw = await t.token({ role: 'DISTRICT_CASEWORKER', org: 'skarholmen' });
-  const r = await new ReferralDriver(
-    t.url,
-    cw,
-    await t.token({ role: 'JOB_CENTRE_COACH', org: 'jobbtorg-sydvast' }),
-  ).create(p.id);
+  const r = await referralOf(p.id);
   // The referral is read per event: the renders' database reads overlap, not queue.
   const query = `subscription Burst($f: EventFilter) {
     referralEvents(filter: $f) { id type referral { id status } }
   }`;
-  const subs: Recorder[] = [];
-  for (let i = 0; i < 3; i++) {
-    const token = await t.token({
-      role: 'JOB_CENTRE_COACH',
-      org: 'jobbtorg-sydvast',
-      sub: `b${i}`,
-    });
-    subs.push(new Recorder(connect(token), `coach ${i}`, query, { f: { referralId: r.id } }));
-  }
-  await waitForOpenSubscriptions(t.url, subs.length);
-  const burst = (n: number) =>
-    t.hub.dataSource.transaction((m) =>
-      appendEvents(
-        m,
-        Array.from({ length: n }, () => ({
-          type: 'DEVIATION_REPORTED' as const,
-          referralId: r.id,
-          personId: p.id,
-          districtId: 'skarholmen',
-          jobCentreId: 'jobbtorg-sydvast',
-          actor: null,
-          payload: { deviationId: randomUUID() },
-        })),
-      ),
-    );
+  const subs = await followers(3, 'b', query, r.id);
+  const burst = (n: number) => deviations(r.id, p.id, n);
   // One event first: a member that has received it is past its catch-up read, so live.
   await burst(1);
   await waitUntil(

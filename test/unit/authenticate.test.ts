@@ -13,6 +13,7 @@ import { createJwtVerifier } from '../../src/auth/jwt-verifier';
 import { Role } from '../../src/auth/roles';
 import { ANONYMOUS } from '../../src/auth/viewer';
 import type { Config } from '../../src/config';
+import { secretAuthConfig } from '../helpers/auth-config';
 import { UnauthenticatedError } from '../../src/errors';
 import {
   ReferenceService,
@@ -52,17 +53,7 @@ const reference = new ReferenceService(
   [{ list: 'supportBarrier', code: '01', label: 'Arbetslös', active: true }],
 );
 
-function authConfig(overrides: Partial<Config['auth']> = {}): Config['auth'] {
-  return {
-    secret: SECRET,
-    usingDevSecret: false,
-    jwksUrl: undefined,
-    issuer: undefined,
-    audience: undefined,
-    clockToleranceS: 0,
-    ...overrides,
-  };
-}
+const authConfig = (overrides: Partial<Config['auth']> = {}) => secretAuthConfig(SECRET, overrides);
 
 const nowS = () => Math.floor(Date.now() / 1000);
 

@@ -2,21 +2,14 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { makeToken } from '../../scripts/token';
 import { createAuthenticator } from '../../src/auth/authenticate';
 import { createJwtVerifier } from '../../src/auth/jwt-verifier';
-import type { Config } from '../../src/config';
+import { secretAuthConfig } from '../helpers/auth-config';
 import { UnauthenticatedError } from '../../src/errors';
 import { bundledReferenceFiles } from '../../src/reference/reference-files';
 import { ReferenceService } from '../../src/services/reference/reference-service';
 
 const SECRET = 'token-script-secret-0123456789-abcdefghij';
 
-const auth: Config['auth'] = {
-  secret: SECRET,
-  usingDevSecret: false,
-  jwksUrl: undefined,
-  issuer: undefined,
-  audience: undefined,
-  clockToleranceS: 0,
-};
+const auth = secretAuthConfig(SECRET);
 const verify = createJwtVerifier(auth);
 
 /** The bundled reference data as the server would serve it after loading. */

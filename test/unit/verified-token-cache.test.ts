@@ -6,22 +6,13 @@
 import { SignJWT } from 'jose';
 import { createJwtVerifier, VERIFIED_REUSE_MS } from '../../src/auth/jwt-verifier';
 import type { Config } from '../../src/config';
+import { secretAuthConfig } from '../helpers/auth-config';
 import { UnauthenticatedError } from '../../src/errors';
 
 const SECRET = 'unit-test-secret-0123456789-abcdefghijklmnop';
 const OTHER_SECRET = 'another-secret-0123456789-abcdefghijklmnopqr';
 
-function authConfig(overrides: Partial<Config['auth']> = {}): Config['auth'] {
-  return {
-    secret: SECRET,
-    usingDevSecret: false,
-    jwksUrl: undefined,
-    issuer: undefined,
-    audience: undefined,
-    clockToleranceS: 0,
-    ...overrides,
-  };
-}
+const authConfig = (overrides: Partial<Config['auth']> = {}) => secretAuthConfig(SECRET, overrides);
 
 // The clock (Date.now and new Date, which jose reads) is moved by hand; nothing else is faked.
 let start = 0;
