@@ -98,13 +98,14 @@ BEGIN
              jc.id AS enrolment_id, jc.coach, jc.status AS jc_status, jc.first_visit_at
         FROM (SELECT p.id, p.given_name, p.family_name, p.protected_identity
                 FROM person p
-                JOIN (SELECT l.person_id FROM person_link l
+                JOIN (SELECT DISTINCT l.person_id FROM person_link l
                        WHERE l.active AND l.organisation_id = org
                          AND l.relation IN ('REFERRAL', 'JOB_CENTRE_ENROLMENT')
-                      INTERSECT
-                      SELECT l.person_id FROM person_link l
-                       WHERE l.active AND l.organisation_id = job_centre_id
-                         AND l.relation IN ('REFERRAL', 'JOB_CENTRE_ENROLMENT')
+                         AND (job_centre_id = org OR EXISTS (
+                               SELECT 1 FROM person_link f
+                                WHERE f.person_id = l.person_id AND f.active
+                                  AND f.organisation_id = job_centre_id
+                                  AND f.relation IN ('REFERRAL', 'JOB_CENTRE_ENROLMENT')))
                       ORDER BY 1
                       LIMIT page_size) visible ON visible.person_id = p.id) pg
         LEFT JOIN LATERAL (

@@ -8,6 +8,9 @@ import { PersonRow } from './person';
  */
 @Entity({ name: 'person_link' })
 @Index('person_link_org_idx', ['organisationId', 'relation', 'personId'], { where: 'active' })
+@Index('person_link_org_person_idx', ['organisationId', 'personId', 'relation'], {
+  where: 'active',
+})
 @Index('person_link_target_group_idx', ['targetGroup', 'personId'], { where: 'active' })
 @Index('person_link_relation_idx', ['relation', 'personId'], { where: 'active' })
 export class PersonLinkRow {

@@ -306,6 +306,40 @@ test('filters: district, target group and active assistance case', async () => {
   expect(withCase.total).toBe(63);
 });
 
+test("a filter the viewer's own scope implies changes nothing and adds no join; another organisation's narrows", async () => {
+  // The page scans the viewer's own links; a filter every such link satisfies is left out
+  // of the statement (its self-join made PostgreSQL sort the whole caseload for a page).
+  const joinsLinks = (statements: string[]) =>
+    statements.some((q) => q.includes('FROM person_link l'));
+  const run = (token: string, filter: Record<string, unknown> = {}) =>
+    sql.measure(() => visibleIds(token, filter));
+  const districtOwn = (await run(caseworkerSk)).result;
+  expect(districtOwn.total).toBe(63);
+  for (const filter of [{ districtId: 'skarholmen' }, { hasActiveAssistanceCase: true }]) {
+    const seen = await run(caseworkerSk, filter);
+    expect(seen.result).toEqual(districtOwn);
+    expect(joinsLinks(seen.statements)).toBe(false);
+  }
+  const caseload = (await run(coachSydvast)).result;
+  expect(caseload.total).toBe(63);
+  const ownCentre = await run(coachSydvast, { jobCentreId: 'jobbtorg-sydvast' });
+  expect(ownCentre.result).toEqual(caseload);
+  expect(joinsLinks(ownCentre.statements)).toBe(false);
+  // Not implied: the join is there and narrows (nobody here has a case in both districts,
+  // or is at both job centres; one of the coach's persons has a case in Hägersten).
+  const other = await run(caseworkerSk, { districtId: 'bromma' });
+  expect(other.result).toEqual({ ids: [], total: 0 });
+  expect(joinsLinks(other.statements)).toBe(true);
+  expect((await run(coachSydvast, { jobCentreId: 'jobbtorg-vasterort' })).result).toEqual({
+    ids: [],
+    total: 0,
+  });
+  expect((await run(coachSydvast, { districtId: 'hagersten-alvsjo' })).result.ids).toEqual([
+    p.hagersten.id,
+  ]);
+  expect((await run(caseworkerSk, { hasActiveAssistanceCase: false })).result.total).toBe(0);
+});
+
 test.each([
   [{ filter: { districtId: 'jobbtorg-jarva' } }, 'filter.districtId'],
   [{ filter: { jobCentreId: 'bromma' } }, 'filter.jobCentreId'],
