@@ -18,11 +18,8 @@ import {
   GraphQLError,
   getOperationAST,
   NoSchemaIntrospectionCustomRule,
-  parse,
   specifiedRules,
-  validate,
   type subscribe,
-  type DocumentNode,
   type ExecutionArgs,
   type GraphQLSchema,
 } from 'graphql';
@@ -38,7 +35,7 @@ import { BatchedAccessLogWriter } from './services/access-log/batched-writer';
 import { CohortRegistry } from './events/cohorts/registry';
 import { formatError } from './errors';
 import { GATEWAY_SECRET_HEADER } from './services/federation/gateway-trust';
-import { documentForSubscribe } from './services/documents';
+import { documentForSubscribe, PlainDocuments } from './services/documents';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 import { tracedWsRun, withWsTraceParent } from './observability/tracing';
@@ -74,6 +71,8 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
   const rules = deps.production
     ? [...specifiedRules, NoSchemaIntrospectionCustomRule]
     : specifiedRules;
+  // Plain documents parsed and validated once per text (a reconnect storm sends the same few).
+  const plainDocuments = new PlainDocuments(deps.schema, rules, deps.limits.maxTokens);
   const accessLog = new BatchedAccessLogWriter(deps.services.dataSource);
   const cohorts = new CohortRegistry({
     schema: deps.schema,
@@ -154,15 +153,11 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
           deps.limits.maxTokens,
         );
         if (trusted.errors) return [...trusted.errors];
-        let document: DocumentNode;
-        try {
-          document = trusted.document ?? parse(payload.query, { maxTokens: deps.limits.maxTokens });
-        } catch (err) {
-          if (err instanceof GraphQLError) return [err];
-          throw err;
-        }
-        const errors = trusted.document ? [] : validate(deps.schema, document, rules);
-        if (errors.length > 0) return errors;
+        const prepared = trusted.document
+          ? { document: trusted.document, errors: [] }
+          : plainDocuments.prepare(payload.query);
+        if (!prepared.document) return [...prepared.errors];
+        const document = prepared.document;
         const tooComplex = limitErrors(
           deps.schema,
           document,

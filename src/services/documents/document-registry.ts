@@ -55,17 +55,26 @@ export class RegisteredDocument {
     maxTokens: number,
   ): PreparedDocument {
     if (this.prepared?.schema === schema) return this.prepared.result;
-    let result: PreparedDocument;
-    try {
-      const document = parse(this.text, { maxTokens });
-      const errors = validate(schema, document, rules);
-      result = errors.length ? { errors } : { document, errors };
-    } catch (err) {
-      if (!(err instanceof GraphQLError)) throw err;
-      result = { errors: [err] };
-    }
+    const result = prepareDocument(this.text, schema, rules, maxTokens);
     this.prepared = { schema, result };
     return result;
+  }
+}
+
+/** A document's text parsed and validated: the document, or the errors that refuse it. */
+export function prepareDocument(
+  text: string,
+  schema: GraphQLSchema,
+  rules: readonly ValidationRule[],
+  maxTokens: number,
+): PreparedDocument {
+  try {
+    const document = parse(text, { maxTokens });
+    const errors = validate(schema, document, rules);
+    return errors.length ? { errors } : { document, errors };
+  } catch (err) {
+    if (!(err instanceof GraphQLError)) throw err;
+    return { errors: [err] };
   }
 }
 

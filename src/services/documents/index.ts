@@ -9,6 +9,7 @@ import { TrustedDocuments, type TrustedDocumentsConfig } from './trusted-documen
 
 export { trustedDocumentsMiddleware } from './http-middleware';
 export { documentForSubscribe } from './ws-documents';
+export { PlainDocuments } from './plain-documents';
 export {
   gatewayDocumentsRoute,
   GATEWAY_DOCUMENTS_PATH,
