@@ -28,8 +28,8 @@ import type { BatchedAccessLogWriter } from '../../services/access-log/batched-w
 import type { EventSubscription } from '../event-subscription';
 import type { StoredEvent } from '../event-types';
 import type { Cohort } from './cohort';
-import type { Rendered, RenderEvent } from './render';
-import { sendCoalesced } from './socket-writes';
+import { payloadWire, type Rendered, type RenderEvent } from './render';
+import { sendCoalesced, utf8Wire } from './socket-writes';
 
 /**
  * How much may wait in a socket's user-space buffer before a member waits for its writes:
@@ -85,14 +85,17 @@ export class CohortMember implements AsyncIterableIterator<never> {
   private running: Promise<IteratorResult<never>> | null = null;
   private stopped = false;
   private ended = false;
-  /** The `next` message up to its payload (the payload text is shared by the cohort). */
+  /**
+   * The `next` message up to its payload (the payload text is shared by the cohort), in
+   * socket-writes.ts's wire form like the payloads.
+   */
   private readonly prefix: string;
   private readonly beforeOwnRender: (() => void) | undefined;
   /** A write that failed: the member ends with it at its next event. */
   private writeError: Error | null = null;
 
   constructor(private readonly d: MemberDeps) {
-    this.prefix = `{"id":${JSON.stringify(d.id)},"type":"next","payload":`;
+    this.prefix = utf8Wire(`{"id":${JSON.stringify(d.id)},"type":"next","payload":`);
     this.beforeOwnRender = d.source.takeBeforeDeliver();
     d.source.watchLiveBuffer(d.cohort);
   }
@@ -144,8 +147,8 @@ export class CohortMember implements AsyncIterableIterator<never> {
           const payload = typeof b.payload === 'string' ? b.payload : await b.payload;
           if (typeof payload !== 'string') throw payload.failed;
           if (this.stopped) return;
-          // A string, not a Buffer: ws passes it to the kernel write as is, where the UTF-8
-          // encoding is cheaper than allocating a Buffer per message (measured).
+          // A string, not a Buffer: the kernel write copies it as is, where allocating a
+          // Buffer per message costs more (measured).
           const backlog = this.send(`${this.prefix}${payload}}`, b.offeredAt);
           if (backlog) await backlog;
         }
@@ -174,7 +177,7 @@ export class CohortMember implements AsyncIterableIterator<never> {
   }
 
   private payloadOf(rendered: Rendered): string | Promise<string> {
-    return rendered.entries.length ? this.logged(rendered) : rendered.payload;
+    return rendered.entries.length ? this.logged(rendered) : payloadWire(rendered);
   }
 
   private renderOwn(e: StoredEvent): Promise<Rendered> {
@@ -194,18 +197,20 @@ export class CohortMember implements AsyncIterableIterator<never> {
         purpose: this.d.context.access.purpose,
         entries: rendered.entries,
       });
-      return rendered.payload;
+      return payloadWire(rendered);
     } catch (err) {
       const errorId = randomUUID();
       this.d.logger.error({ err, errorId }, 'access log write failed');
-      return JSON.stringify({
-        errors: [
-          {
-            message: ACCESS_LOG_UNAVAILABLE,
-            extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
-          },
-        ],
-      });
+      return utf8Wire(
+        JSON.stringify({
+          errors: [
+            {
+              message: ACCESS_LOG_UNAVAILABLE,
+              extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+            },
+          ],
+        }),
+      );
     }
   }
 
@@ -220,7 +225,7 @@ export class CohortMember implements AsyncIterableIterator<never> {
     const starts = sendCoalesced(socket, message, (err) => {
       if (err) this.writeError ??= err;
       else this.d.onDelivered(offeredAt);
-      settle?.(err);
+      settle?.(err ?? undefined);
     });
     if (starts) this.d.onWriteStarted();
     if (socket.bufferedAmount <= WRITE_BACKLOG_BYTES) return undefined;

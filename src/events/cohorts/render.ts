@@ -16,6 +16,7 @@ import {
 import type { Context } from '../../context';
 import type { AccessEntry } from '../../services/access-log/access-log';
 import type { StoredEvent } from '../event-types';
+import { utf8Wire } from './socket-writes';
 
 export interface Rendered {
   /** JSON of the `next` message's payload. */
@@ -41,4 +42,13 @@ export function eventRenderer(args: ExecutionArgs, format: FormatErrors): Render
     const body = result.errors ? { ...result, errors: format(result.errors) } : result;
     return { payload: JSON.stringify(body), entries };
   };
+}
+
+const wires = new WeakMap<Rendered, string>();
+
+/** The payload in the form socket-writes.ts sends, converted once for every member. */
+export function payloadWire(rendered: Rendered): string {
+  let wire = wires.get(rendered);
+  if (wire === undefined) wires.set(rendered, (wire = utf8Wire(rendered.payload)));
+  return wire;
 }
