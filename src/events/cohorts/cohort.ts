@@ -22,7 +22,7 @@ interface Entry {
   refs: number;
   /** When the dispatcher offered it to the first member (performance.now(), ms). */
   offeredAt: number;
-  rendered: Promise<Rendered> | null;
+  rendered: Promise<Rendered>;
   /** The payload once rendered: members then take it without awaiting. */
   value?: Rendered;
 }
@@ -45,9 +45,10 @@ export class Cohort implements LiveBufferHooks {
       held.refs++;
       return;
     }
-    const entry: Entry = { refs: 1, offeredAt: performance.now(), rendered: null };
+    const offeredAt = performance.now();
+    const rendered = this.execute(e).then((value) => (entry.value = value));
+    const entry: Entry = { refs: 1, offeredAt, rendered };
     this.payloads.set(e.position, entry);
-    entry.rendered = this.executeInto(entry, e);
     // Members that take it see a failure; if they all end first, nobody does.
     entry.rendered.catch(() => undefined);
   }
@@ -66,15 +67,9 @@ export class Cohort implements LiveBufferHooks {
   take(e: StoredEvent): Rendered | Promise<Rendered> {
     const entry = this.payloads.get(e.position);
     if (!entry) return this.execute(e); // not expected: a member only takes what it holds
-    const rendered = entry.value ?? (entry.rendered ??= this.executeInto(entry, e));
+    const rendered = entry.value ?? entry.rendered;
     this.released(e);
     return rendered;
-  }
-
-  private async executeInto(entry: Entry, e: StoredEvent): Promise<Rendered> {
-    const value = await this.execute(e);
-    entry.value = value;
-    return value;
   }
 
   /** Payloads held for members (for tests and the gauge). */
