@@ -52,11 +52,12 @@ function uncork(raw: Socket): void {
   raw.uncork();
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
-
 /** Text as the latin1 characters of its UTF-8 bytes (the form sendCoalesced takes). */
 export function utf8Wire(text: string): string {
-  return ASCII.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
+  // ASCII (every character one byte) is already in that form.
+  return Buffer.byteLength(text, 'utf8') === text.length
+    ? text
+    : Buffer.from(text, 'utf8').toString('latin1');
 }
 
 /** A final, unmasked text frame's header for `length` bytes (RFC 6455 §5.2), as latin1. */
