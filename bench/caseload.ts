@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { makeToken } from '../scripts/token';
 import { caseloadBody, comparableData, comparableErrors } from './caseload-query';
 import { runLoad, type LoadResult } from './lib/load';
-import { cpuPerRequest, processCpuMs } from './process-cpu';
+import { cpuPerRequest, postgresCpuMs, processCpuMs } from './process-cpu';
 import { startServer, stopProcess, type Server } from './lib/processes';
 import type { Settings } from './lib/settings';
 
@@ -31,6 +31,8 @@ export interface CaseloadResult {
     results: Record<ServerName, LoadResult>;
     /** CPU ms per request of each server's own process (PostgreSQL's work not included). */
     cpuMsPerRequest?: Record<ServerName, number | null>;
+    /** CPU ms per request of the local PostgreSQL processes while that server was loaded. */
+    postgresCpuMsPerRequest?: Record<ServerName, number | null>;
   }[];
 }
 
@@ -163,8 +165,10 @@ export async function runCaseload(
     for (const concurrency of settings.concurrencies) {
       const results = {} as Record<ServerName, LoadResult>;
       const cpu = {} as Record<ServerName, number | null>;
+      const pgCpu = {} as Record<ServerName, number | null>;
       for (const s of SERVERS) {
         const cpuBefore = processCpuMs(servers[s].child.pid);
+        const pgBefore = postgresCpuMs();
         results[s] = await runLoad({
           kind: 'caseload',
           url: servers[s].url,
@@ -178,17 +182,21 @@ export async function runCaseload(
         });
         const r = results[s];
         const cpuAfter = processCpuMs(servers[s].child.pid);
-        cpu[s] = cpuPerRequest(
-          cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
-          r.requests,
-          r.rps,
-          settings.warmUpS,
-        );
+        const pgAfter = postgresCpuMs();
+        const perRequest = (before: number | null, after: number | null) =>
+          cpuPerRequest(
+            before === null || after === null ? null : after - before,
+            r.requests,
+            r.rps,
+            settings.warmUpS,
+          );
+        cpu[s] = perRequest(cpuBefore, cpuAfter);
+        pgCpu[s] = perRequest(pgBefore, pgAfter);
         log(
-          `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${cpu[s] ?? '?'} ms/req  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
+          `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${cpu[s] ?? '?'} ms/req, PostgreSQL ${pgCpu[s] ?? '?'} ms/req  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
         );
       }
-      runs.push({ concurrency, results, cpuMsPerRequest: cpu });
+      runs.push({ concurrency, results, cpuMsPerRequest: cpu, postgresCpuMsPerRequest: pgCpu });
     }
     return { jobCentres, checks, runs };
   } finally {

@@ -4,7 +4,7 @@
  * was runnable but waiting for a core (e.g. inside `writev` while PostgreSQL runs); the
  * kernel's count is what the process actually used. Elsewhere: null.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second (USER_HZ): 100 on every Linux Node supports. */
 const USER_HZ = 100;
@@ -34,4 +34,34 @@ export function cpuPerRequest(
   if (cpuMs === null) return null;
   const total = requests + rps * warmUpS;
   return total > 0 ? Math.round((cpuMs / total) * 10) / 10 : null;
+}
+
+/**
+ * CPU time of the local PostgreSQL server (the one the bench runs against is on this
+ * machine): every live postgres process, plus what the postmaster has collected from the
+ * backends that ended (their time would otherwise leave with them). Loading one server at a
+ * time, the difference over a load is that server's cost in the database as well, which its
+ * own process CPU does not show. Null off Linux.
+ */
+export function postgresCpuMs(): number | null {
+  if (process.platform !== 'linux') return null;
+  const stats = new Map<number, string[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(') ');
+      if (stat.slice(stat.indexOf('(') + 1, close) === 'postgres')
+        stats.set(Number(entry), stat.slice(close + 2).split(' '));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  let ticks = 0;
+  for (const fields of stats.values()) {
+    // proc(5): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17 (here 1, 11..14).
+    ticks += Number(fields[11]) + Number(fields[12]);
+    if (!stats.has(Number(fields[1]))) ticks += Number(fields[13]) + Number(fields[14]);
+  }
+  return (ticks * 1000) / USER_HZ;
 }

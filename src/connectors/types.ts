@@ -29,9 +29,23 @@ export interface SourceCallContext {
  */
 export type SourceResult<T> = Map<string, T | Error>;
 
+/**
+ * The lists in a source's record that cost a read of their own per case or enrolment. A
+ * caller that names the details it needs gets the record without the others (the property
+ * is absent, never an empty list that would read as "none"); without `details` a connector
+ * returns everything. Only the embedded connectors leave details out: over HTTP the agency
+ * answers with the whole record.
+ */
+export type SourceDetail = 'decisions' | 'interventions' | 'interruptions';
+export type SourceDetails = ReadonlySet<SourceDetail>;
+
 export interface SourceConnector<T> {
   readonly source: SourceName;
-  loadByPersonIds(personIds: readonly string[], call: SourceCallContext): Promise<SourceResult<T>>;
+  loadByPersonIds(
+    personIds: readonly string[],
+    call: SourceCallContext,
+    details?: SourceDetails,
+  ): Promise<SourceResult<T>>;
 }
 
 // --- socialtjanst -----------------------------------------------------------------------
@@ -51,8 +65,8 @@ export interface FinancialAidCaseRecord {
   periodEnd: string | null;
   supportBarrier: string;
   targetGroup: string | null;
-  /** Latest first. */
-  decisions: AssistanceDecisionRecord[];
+  /** Latest first; absent when the read did not ask for it (SourceDetail). */
+  decisions?: AssistanceDecisionRecord[];
 }
 
 // --- jobbtorg ---------------------------------------------------------------------------
@@ -87,8 +101,10 @@ export interface JobCentreEnrolmentRecord {
   firstVisitAt: Date | null;
   status: 'ENROLLED' | 'ACTIVE' | 'INTERRUPTED' | 'CLOSED';
   currentPlan: JobCentrePlanRecord | null;
-  interventions: InterventionRecord[];
-  interruptions: InterruptionRecord[];
+  /** Absent when the read did not ask for it (SourceDetail). */
+  interventions?: InterventionRecord[];
+  /** Absent when the read did not ask for it (SourceDetail). */
+  interruptions?: InterruptionRecord[];
   closure: { reason: string; employmentType: string | null; closedAt: string } | null;
 }
 

@@ -21,6 +21,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { graphqlTracingPlugins } from '../observability/tracing';
 import { accessLogPlugin } from '../security/access-log-plugin';
+import { sourceDetailsPlugin } from '../services/persons/source-details';
 import { queryLimitsPlugin } from '../security/query-limits-plugin';
 
 export interface ApolloDeps {
@@ -79,6 +80,8 @@ export function createApollo({
       observabilityPlugin(logger, metrics),
       ...graphqlTracingPlugins<Context>(),
       queryLimitsPlugin(config.queryLimits),
+      // Sources read the per-case lists only when the operation selects them.
+      sourceDetailsPlugin(),
       accessLogPlugin(logger),
     ],
   });

@@ -1,5 +1,11 @@
 import type { DataSource } from 'typeorm';
-import type { FinancialAidCaseRecord, SourceConnector } from '../types';
+import type {
+  AssistanceDecisionRecord,
+  FinancialAidCaseRecord,
+  SourceCallContext,
+  SourceConnector,
+  SourceDetails,
+} from '../types';
 
 interface Row {
   id: string;
@@ -11,12 +17,33 @@ interface Row {
   period_end: string | null;
   support_barrier: string;
   target_group: string | null;
-  decisions: FinancialAidCaseRecord['decisions'];
+  decisions?: AssistanceDecisionRecord[];
 }
+
+/** Per person the active case (else the latest); `decisions` only when asked for. */
+function casesSql(decisions: boolean): string {
+  return `SELECT DISTINCT ON (c.person_id)
+              c.id, c.person_id, c.district_id, c.caseworker, c.status, c.period_start, c.period_end,
+              c.support_barrier, c.target_group${
+                decisions
+                  ? `,
+              COALESCE((SELECT json_agg(json_build_object('month', d.month, 'outcome', d.outcome,
+                                                          'amount', d.amount::text) ORDER BY d.month DESC)
+                          FROM socialtjanst.decision d WHERE d.case_id = c.id), '[]') AS decisions`
+                  : ''
+              }
+         FROM socialtjanst.assistance_case c
+        WHERE c.person_id = ANY($1::uuid[])
+        ORDER BY c.person_id, (c.status = 'ACTIVE') DESC, c.period_start DESC`;
+}
+
+const WITH_DECISIONS = casesSql(true);
+const CASES_ONLY = casesSql(false);
 
 /**
  * The district case system's stand-in (schema `socialtjanst`). One statement per batch:
- * per person the active case (else the latest), with its last decisions as JSON.
+ * per person the active case (else the latest), with its decisions as JSON when the caller
+ * asks for them (a page that shows no decisions does not read them).
  */
 export class EmbeddedSocialtjanst implements SourceConnector<FinancialAidCaseRecord> {
   readonly source = 'socialtjanst' as const;
@@ -25,19 +52,13 @@ export class EmbeddedSocialtjanst implements SourceConnector<FinancialAidCaseRec
 
   async loadByPersonIds(
     personIds: readonly string[],
+    _call?: SourceCallContext,
+    details?: SourceDetails,
   ): Promise<Map<string, FinancialAidCaseRecord>> {
-    const rows = await this.ds.query<Row[]>(
-      `SELECT DISTINCT ON (c.person_id)
-              c.id, c.person_id, c.district_id, c.caseworker, c.status, c.period_start, c.period_end,
-              c.support_barrier, c.target_group,
-              COALESCE((SELECT json_agg(json_build_object('month', d.month, 'outcome', d.outcome,
-                                                          'amount', d.amount::text) ORDER BY d.month DESC)
-                          FROM socialtjanst.decision d WHERE d.case_id = c.id), '[]') AS decisions
-         FROM socialtjanst.assistance_case c
-        WHERE c.person_id = ANY($1::uuid[])
-        ORDER BY c.person_id, (c.status = 'ACTIVE') DESC, c.period_start DESC`,
-      [personIds],
-    );
+    const withDecisions = !details || details.has('decisions');
+    const rows = await this.ds.query<Row[]>(withDecisions ? WITH_DECISIONS : CASES_ONLY, [
+      personIds,
+    ]);
     return new Map(
       rows.map((r) => [
         r.person_id,
@@ -50,7 +71,7 @@ export class EmbeddedSocialtjanst implements SourceConnector<FinancialAidCaseRec
           periodEnd: r.period_end,
           supportBarrier: r.support_barrier,
           targetGroup: r.target_group,
-          decisions: r.decisions,
+          ...(withDecisions ? { decisions: r.decisions } : {}),
         },
       ]),
     );

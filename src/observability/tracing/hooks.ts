@@ -193,7 +193,11 @@ export function tracedWsRun<R extends Run>(run: R): R | undefined {
 
 interface BatchSource {
   readonly source: string;
-  loadByPersonIds(ids: readonly string[], call: never): Promise<Map<string, unknown>>;
+  loadByPersonIds(
+    ids: readonly string[],
+    call: never,
+    details?: never,
+  ): Promise<Map<string, unknown>>;
 }
 
 /** What a call's answer says beyond "it answered": some persons failed, or stale data. */
@@ -221,7 +225,7 @@ export function tracedConnector<C extends BatchSource>(
   if (!tracingActive()) return connector;
   const load = connector.loadByPersonIds.bind(connector);
   const traced = Object.create(connector) as C;
-  traced.loadByPersonIds = (ids, call) =>
+  traced.loadByPersonIds = (ids, call, details) =>
     tracer().startActiveSpan(
       `connector ${connector.source}`,
       {
@@ -237,7 +241,7 @@ export function tracedConnector<C extends BatchSource>(
         const after = (): Attributes =>
           breakerState ? { 'hub.connector.breaker.state_after': breakerState() } : {};
         try {
-          const found = await load(ids, call);
+          const found = await load(ids, call, details);
           span.setAttributes({ 'hub.connector.outcome': outcomeOf(found), ...after() });
           return found;
         } catch (err) {

@@ -67,9 +67,12 @@ export class FinancialAidCaseResolver {
     @Root() c: FinancialAidCaseView,
     @Ctx() ctx: Context,
   ): DecisionView[] | Promise<DecisionView[]> {
-    return afterDecision(ctx.fields.allow(c.person, 'assistanceDecisions', c.districtId), () =>
-      c.decisions.map((d) => ({ ...d, districtId: c.districtId, person: c.person })),
-    );
+    return afterDecision(ctx.fields.allow(c.person, 'assistanceDecisions', c.districtId), () => {
+      // Read whenever the operation selects `decisions` (source-details.ts): absent is a bug,
+      // and an error says so where an empty list would say "no decisions".
+      if (!c.decisions) throw new Error('decisions were not read for this operation');
+      return c.decisions.map((d) => ({ ...d, districtId: c.districtId, person: c.person }));
+    });
   }
 }
 
