@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { makeToken } from '../scripts/token';
 import { caseloadBody, comparableData, comparableErrors } from './caseload-query';
 import { runLoad, type LoadResult } from './lib/load';
-import { cpuPerRequest, postgresCpuMs, processCpuMs } from './process-cpu';
+import { cpuPerRequest, postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
 import { startServer, stopProcess, type Server } from './lib/processes';
 import type { Settings } from './lib/settings';
 
@@ -168,7 +168,7 @@ export async function runCaseload(
       const pgCpu = {} as Record<ServerName, number | null>;
       for (const s of SERVERS) {
         const cpuBefore = processCpuMs(servers[s].child.pid);
-        const pgBefore = postgresCpuMs();
+        const pgBefore = postgresCpu();
         results[s] = await runLoad({
           kind: 'caseload',
           url: servers[s].url,
@@ -182,7 +182,7 @@ export async function runCaseload(
         });
         const r = results[s];
         const cpuAfter = processCpuMs(servers[s].child.pid);
-        const pgAfter = postgresCpuMs();
+        const pgMs = postgresCpuSince(pgBefore);
         const perRequest = (before: number | null, after: number | null) =>
           cpuPerRequest(
             before === null || after === null ? null : after - before,
@@ -191,7 +191,7 @@ export async function runCaseload(
             settings.warmUpS,
           );
         cpu[s] = perRequest(cpuBefore, cpuAfter);
-        pgCpu[s] = perRequest(pgBefore, pgAfter);
+        pgCpu[s] = perRequest(0, pgMs);
         log(
           `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${cpu[s] ?? '?'} ms/req, PostgreSQL ${pgCpu[s] ?? '?'} ms/req  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
         );

@@ -36,32 +36,42 @@ export function cpuPerRequest(
   return total > 0 ? Math.round((cpuMs / total) * 10) / 10 : null;
 }
 
+/** CPU ms of each local PostgreSQL process by pid, at one moment. */
+export type PostgresCpu = Map<number, number>;
+
 /**
- * CPU time of the local PostgreSQL server (the one the bench runs against is on this
- * machine): every live postgres process, plus what the postmaster has collected from the
- * backends that ended (their time would otherwise leave with them). Loading one server at a
- * time, the difference over a load is that server's cost in the database as well, which its
- * own process CPU does not show. Null off Linux.
+ * The local PostgreSQL server's processes (the one the bench runs against is on this
+ * machine) and the CPU each has used so far; null off Linux.
  */
-export function postgresCpuMs(): number | null {
+export function postgresCpu(): PostgresCpu | null {
   if (process.platform !== 'linux') return null;
-  const stats = new Map<number, string[]>();
+  const cpu: PostgresCpu = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const close = stat.lastIndexOf(') ');
-      if (stat.slice(stat.indexOf('(') + 1, close) === 'postgres')
-        stats.set(Number(entry), stat.slice(close + 2).split(' '));
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const fields = stat.slice(close + 2).split(' ');
+      cpu.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ);
     } catch {
       // The process ended between the listing and the read.
     }
   }
-  let ticks = 0;
-  for (const fields of stats.values()) {
-    // proc(5): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17 (here 1, 11..14).
-    ticks += Number(fields[11]) + Number(fields[12]);
-    if (!stats.has(Number(fields[1]))) ticks += Number(fields[13]) + Number(fields[14]);
-  }
-  return (ticks * 1000) / USER_HZ;
+  return cpu;
+}
+
+/**
+ * PostgreSQL's CPU since `before`, process by process: loading one server at a time, that
+ * is the server's cost in the database, which its own process CPU does not show. A backend
+ * that ended in between is not counted (its time leaves with it, and the postmaster's
+ * count of ended children would add the whole life of another server's idle backend), so
+ * the figure is a floor; the loaded server's pool keeps its backends open.
+ */
+export function postgresCpuSince(before: PostgresCpu | null): number | null {
+  const after = postgresCpu();
+  if (!before || !after) return null;
+  let ms = 0;
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0);
+  return ms;
 }

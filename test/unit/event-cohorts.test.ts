@@ -220,6 +220,33 @@ describe('batched access-log writer', () => {
     expect(statements.map((s) => s[1])).toEqual([['a', 'b'], ['c']]);
   });
 
+  test('while every slot is busy, rows of later turns wait together for the next statement', async () => {
+    const statements: unknown[][] = [];
+    const release: (() => void)[] = [];
+    const ds = {
+      query: (_sql: string, params: unknown[]) => {
+        statements.push(params);
+        return new Promise<void>((resolve) => release.push(resolve));
+      },
+    } as unknown as DataSource;
+    const w = new BatchedAccessLogWriter(ds, { maxInFlight: 1 });
+    const turn = () => new Promise((r) => setImmediate(r));
+    const first = w.write(actor('a', p));
+    await turn();
+    expect(statements).toHaveLength(1); // a's statement is in flight
+    const later = [w.write(actor('b', p))];
+    await turn();
+    later.push(w.write(actor('c', p)));
+    await turn();
+    expect(statements).toHaveLength(1); // b and c wait: no slot
+    release.shift()!();
+    await first;
+    await turn();
+    expect(statements.map((s) => s[1])).toEqual([['a'], ['b', 'c']]);
+    release.shift()!();
+    await Promise.all(later);
+  });
+
   test('close writes what is pending', async () => {
     const { ds, statements } = fakeDb();
     const w = new BatchedAccessLogWriter(ds);

@@ -7,6 +7,7 @@
  * withheld and the request fails. Changes are written by the mutation's own transaction.
  */
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ActorEntries } from './batched-writer';
 import type { PersonFieldGroup } from '../../auth/policy-table';
 import type { AuthenticatedViewer, Viewer } from '../../auth/viewer';
 import type { AccessLogRow, AccessPath } from '../../entities';
@@ -155,11 +156,15 @@ export async function flushReads(
   db: DataSource,
   recorder: AccessRecorder,
   operation: string,
+  /** Shares a statement with other requests' rows (batched-writer.ts); else one of its own. */
+  writer?: { write(actor: ActorEntries): Promise<void> },
 ): Promise<void> {
   const viewer = recorder.viewer;
   const entries = recorder.drain(operation);
   if (viewer.kind !== 'authenticated' || entries.length === 0) return;
-  await writeAccessLog(db, viewer, recorder.requestId, recorder.purpose, entries);
+  if (writer)
+    await writer.write({ viewer, requestId: recorder.requestId, purpose: recorder.purpose, entries });
+  else await writeAccessLog(db, viewer, recorder.requestId, recorder.purpose, entries);
 }
 
 /** The message a client gets when its response was withheld. */

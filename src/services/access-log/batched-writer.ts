@@ -121,8 +121,8 @@ export class BatchedAccessLogWriter {
   /** Writes what is pending now and waits for every statement in flight. */
   async close(): Promise<void> {
     this.seal();
-    while (this.ready.length > 0 || this.inFlight.size > 0) {
-      this.pump();
+    while (this.ready.length > 0 || this.inFlight.size > 0 || this.pending.rows.length > 0) {
+      this.start(true);
       if (this.inFlight.size > 0) await Promise.race(this.inFlight);
     }
   }
@@ -132,25 +132,35 @@ export class BatchedAccessLogWriter {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.seal();
+      this.start(true);
     });
   }
 
-  /** Closes the pending batch for new rows and starts writing it when a slot is free. */
+  /** A full batch: closed for new rows, written as soon as a slot is free. */
   private seal(): void {
     if (this.pending.rows.length > 0) {
       this.ready.push(this.pending);
       this.pending = newBatch();
     }
-    this.pump();
+    this.start(false);
   }
 
-  private pump(): void {
-    while (this.inFlight.size < this.maxInFlight && this.ready.length > 0) {
-      const batch = this.ready.shift()!;
+  /**
+   * Starts statements while slots are free: full batches first, then (when `withPending`:
+   * the turn that woke the rows is over) the pending one. While every slot is busy the
+   * pending batch stays open, so rows that keep arriving share the next statement.
+   */
+  private start(withPending: boolean): void {
+    while (this.inFlight.size < this.maxInFlight) {
+      let batch = this.ready.shift();
+      if (!batch && withPending && this.pending.rows.length > 0) {
+        batch = this.pending;
+        this.pending = newBatch();
+      }
+      if (!batch) return;
       const running = this.flush(batch).finally(() => {
         this.inFlight.delete(running);
-        this.pump();
+        this.start(true);
       });
       this.inFlight.add(running);
     }
