@@ -163,7 +163,12 @@ export async function flushReads(
   const entries = recorder.drain(operation);
   if (viewer.kind !== 'authenticated' || entries.length === 0) return;
   if (writer)
-    await writer.write({ viewer, requestId: recorder.requestId, purpose: recorder.purpose, entries });
+    await writer.write({
+      viewer,
+      requestId: recorder.requestId,
+      purpose: recorder.purpose,
+      entries,
+    });
   else await writeAccessLog(db, viewer, recorder.requestId, recorder.purpose, entries);
 }
 
