@@ -7,7 +7,6 @@
  * withheld and the request fails. Changes are written by the mutation's own transaction.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ActorEntries } from './batched-writer';
 import type { PersonFieldGroup } from '../../auth/policy-table';
 import type { AuthenticatedViewer, Viewer } from '../../auth/viewer';
 import type { AccessLogRow, AccessPath } from '../../entities';
@@ -152,6 +151,14 @@ export async function readAccessLog(
  * Writes what an operation read, before its response is sent. Throws when the log cannot
  * be written: the caller then withholds the response.
  */
+/** One actor's entries: who, under which request and purpose. */
+export interface ActorEntries {
+  viewer: AuthenticatedViewer;
+  requestId: string;
+  purpose: string;
+  entries: readonly AccessEntry[];
+}
+
 export async function flushReads(
   db: DataSource,
   recorder: AccessRecorder,

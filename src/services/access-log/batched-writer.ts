@@ -13,15 +13,9 @@
  */
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedViewer } from '../../auth/viewer';
-import type { AccessEntry } from './access-log';
+import type { AccessEntry, ActorEntries } from './access-log';
 
-/** One actor's entries: who, under which request and purpose. */
-export interface ActorEntries {
-  viewer: AuthenticatedViewer;
-  requestId: string;
-  purpose: string;
-  entries: readonly AccessEntry[];
-}
+export type { ActorEntries };
 
 interface Row {
   viewer: AuthenticatedViewer;
