@@ -45,8 +45,11 @@ export interface ServerEnv {
   logDir: string;
 }
 
-export function hubArgs(extra: string[] = []): string[] {
-  return [...extra, join(ROOT, 'dist', 'src', 'index.js')];
+export function hubArgs(
+  extra: string[] = [],
+  entry = join(ROOT, 'dist', 'src', 'index.js'),
+): string[] {
+  return [...extra, entry];
 }
 
 export function startHub(
@@ -54,10 +57,12 @@ export function startHub(
   name = 'hub',
   nodeArgs: string[] = [],
   extraEnv: Record<string, string> = {},
+  /** Another build's entry (bench/ab.ts); the tree's own build by default. */
+  entry?: string,
 ): Promise<Server> {
   return startServer(
     name,
-    hubArgs(nodeArgs),
+    hubArgs(nodeArgs, entry),
     {
       NODE_ENV: 'production',
       DATABASE_URL: env.dbUrl,
