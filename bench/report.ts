@@ -80,6 +80,21 @@ function caseloadSection(c: CaseloadResult): string[] {
       ? `Failed requests: ${bad.join('; ')}.`
       : 'Every response was a 200 with persons in it (partial answers with FORBIDDEN fields count as successes).',
   );
+  const cpu = (run: CaseloadResult['runs'][number], s: 'hub' | 'peer' | 'floor') =>
+    `${run.cpuMsPerRequest?.[s] ?? '—'} / ${run.postgresCpuMsPerRequest?.[s] ?? '—'}`;
+  if (c.runs.some((run) => run.cpuMsPerRequest))
+    lines.push(
+      '',
+      "CPU ms per request, the server's own process / PostgreSQL's (the kernel's count, warm-up included):",
+      '',
+      '| concurrency | hub | peer | floor |',
+      '| ---: | ---: | ---: | ---: |',
+      ...c.runs.map(
+        (run) =>
+          `| ${run.concurrency} | ${cpu(run, 'hub')} | ${cpu(run, 'peer')} | ${cpu(run, 'floor')} |`,
+      ),
+      '',
+    );
   const bytes = c.runs[0]?.results;
   if (bytes)
     lines.push(
@@ -178,7 +193,7 @@ function writesSection(w: WritesResult, concurrency: number): string[] {
     '',
     ...(w.hubCpuMsPerRequest != null
       ? [
-          `Hub CPU per createReferral: ${w.hubCpuMsPerRequest} ms (user + system from the kernel, warm-up included).`,
+          `CPU per createReferral: hub ${w.hubCpuMsPerRequest} ms, PostgreSQL ${w.postgresCpuMsPerRequest ?? '—'} ms (user + system from the kernel, warm-up included).`,
           '',
         ]
       : []),

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { startHub, type ServerEnv } from './caseload';
-import { cpuPerRequest, processCpuMs } from './process-cpu';
+import { cpuPerRequest, postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
 import { runLoad, type LoadResult } from './lib/load';
 import { stopProcess } from './lib/processes';
 import type { ReferralCandidates } from './lib/referral-writer';
@@ -36,6 +36,8 @@ export type WritesResult = LoadResult & {
   floor: WriteFloorResult;
   /** The hub's CPU (user + system, from the kernel) per createReferral; null off Linux. */
   hubCpuMsPerRequest?: number | null;
+  /** PostgreSQL's CPU per createReferral (local server, backend by backend). */
+  postgresCpuMsPerRequest?: number | null;
 };
 
 export async function runWrites(
@@ -49,6 +51,7 @@ export async function runWrites(
   const hub = await startHub(env, 'hub-writes');
   let r: LoadResult;
   let cpuMs: number | null = null;
+  let pgMs: number | null;
   try {
     const variants = candidates.take(
       Math.min(
@@ -58,6 +61,7 @@ export async function runWrites(
     );
     if (variants.length === 0) throw new Error('no persons left to refer');
     const cpuBefore = processCpuMs(hub.child.pid);
+    const pgBefore = postgresCpu();
     r = await runLoad({
       kind: 'createReferral',
       url: hub.url,
@@ -67,6 +71,7 @@ export async function runWrites(
       variants,
     });
     const cpuAfter = processCpuMs(hub.child.pid);
+    pgMs = postgresCpuSince(pgBefore);
     if (cpuBefore !== null && cpuAfter !== null) cpuMs = cpuAfter - cpuBefore;
     log(
       `  createReferral c=${settings.writeConcurrency}: ${r.rps.toFixed(0)} /s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.requests} requests, non-2xx ${r.non2xx}, mismatches ${r.mismatches}, persons handed out ${variants.length})`,
@@ -84,10 +89,11 @@ export async function runWrites(
     `  floor (bare pg, same rows) c=${floor.connections}: ${floor.rps.toFixed(0)} /s, p50 ${floor.p50} ms, p99 ${floor.p99} ms (${floor.requests} transactions); hub/floor ${(r.rps / floor.rps).toFixed(2)}`,
   );
   const hubCpuMsPerRequest = cpuPerRequest(cpuMs, r.requests, r.rps, settings.warmUpS);
+  const postgresCpuMsPerRequest = cpuPerRequest(pgMs, r.requests, r.rps, settings.warmUpS);
   log(
-    `  hub CPU per createReferral: ${hubCpuMsPerRequest ?? '—'} ms (kernel count, warm-up included)`,
+    `  CPU per createReferral: hub ${hubCpuMsPerRequest ?? '—'} ms, PostgreSQL ${postgresCpuMsPerRequest ?? '—'} ms (kernel count, warm-up included)`,
   );
-  return { ...r, floor, hubCpuMsPerRequest };
+  return { ...r, floor, hubCpuMsPerRequest, postgresCpuMsPerRequest };
 }
 
 interface FloorPerson {
