@@ -704,6 +704,21 @@ test('endpoints and their deliveries page with first and after; bad cursors are 
   );
   await append(3, 'skarholmen', 'jobbtorg-jarva');
   await r.waitForCount(3);
+  // A delivery is recorded once the partner has answered: the receiver counts the third
+  // POST a moment before its row exists.
+  const recorded = async () =>
+    Number(
+      (
+        await t.hub.dataSource.query<{ n: string }[]>(
+          `SELECT count(*) AS n FROM webhook_delivery WHERE endpoint_id = $1 AND status = 'SUCCEEDED'`,
+          [created[0]],
+        )
+      )[0].n,
+    );
+  await waitUntil(
+    async () => (await recorded()) === 3,
+    () => 'three deliveries recorded',
+  );
   const deliveries = async (after?: string) =>
     gql<{ webhookEndpoint: { deliveries: { cursor: string; position: string }[] } }>(
       own,
