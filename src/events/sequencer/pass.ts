@@ -50,16 +50,23 @@ export const PASS_LIMIT = 5000;
  * though it can never write this database's event table. A transaction that ends between
  * the snapshot and the look at pg_stat_activity is not counted, which is harmless: its
  * rows are not visible to this statement, so they get positions in a later pass.
+ *
+ * It reads the functions behind the views pg_stat_activity and pg_prepared_xacts: planning
+ * the views' joins (with pg_database and pg_authid) cost more than the rest of a pass that
+ * finds nothing to do (0.3 of 0.8 ms of the server's CPU, measured with pgbench), and a
+ * pass runs for every few commits.
  */
 const HORIZON = `
   snap AS (
     SELECT pg_current_snapshot() AS s
+  ), db AS (
+    SELECT oid FROM pg_database WHERE datname = current_database()
   ), running AS (
-    SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
-     WHERE datid = (SELECT oid FROM pg_database WHERE datname = current_database())
-       AND backend_xid IS NOT NULL
+    SELECT a.backend_xid::text::bigint AS xid FROM pg_stat_get_activity(NULL) a
+     WHERE a.datid = (SELECT oid FROM db) AND a.backend_xid IS NOT NULL
     UNION ALL
-    SELECT transaction::text::bigint FROM pg_prepared_xacts WHERE database = current_database()
+    SELECT p.transaction::text::bigint FROM pg_prepared_xact() p
+     WHERE p.dbid = (SELECT oid FROM db)
   ), horizon AS (
     SELECT coalesce(
              (SELECT min(x::text::bigint) FROM snap, pg_snapshot_xip(snap.s) AS x

@@ -25,6 +25,14 @@ import { runOn, waitersFor } from './waiters';
 const RETRY_MIN_MS = 1;
 const RETRY_MAX_MS = 50;
 
+/** The pass's statements by text: a name each (there are two, PASS and ANYTHING_READY). */
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) statementNames.set(sql, (name = `hub_sequencer_${statementNames.size + 1}`));
+  return name;
+}
+
 export interface SequencerOptions {
   pollIntervalMs: number;
   positionWaitMs: number;
@@ -159,8 +167,10 @@ export class EventSequencer implements LocalSequencer {
     if (this.embeddedLeader) return runOn(this.ds);
     const session = this.election?.session;
     if (!session) return null;
+    // Prepared once per session (pg names them): the pass's statement is the same text every
+    // time, and planning it was most of what a pass that finds little to do cost the server.
     return async <R>(sql: string, params?: unknown[]) =>
-      (await session.query(sql, params)).rows as R[];
+      (await session.query({ name: statementName(sql), text: sql, values: params })).rows as R[];
   }
 
   private async anythingReady(): Promise<boolean> {
