@@ -1,5 +1,5 @@
 /**
- * Two hubs on the caseload, loaded in alternation: two builds (e.g. a commit before a
+ * Two hubs on the caseload (or on createReferral), loaded in alternation: two builds (e.g. a commit before a
  * change and after it, built with `tsc -p tsconfig.build.json --outDir …`) or one build
  * with two sets of node flags. On a machine whose speed drifts within minutes, only
  * figures taken turn about in the same minutes compare; this is how the per-change
@@ -10,14 +10,17 @@
  *
  * It needs the full bench's database (run `npm run bench` once; it is kept afterwards).
  * Variables: AB_A / AB_B (the hub's built entry, default dist/src/index.js for both),
- * AB_A_NODE_ARGS / AB_B_NODE_ARGS, AB_CONCURRENCY (16), AB_ROUNDS (4), AB_DURATION_S (8),
- * AB_WARMUP_S (2), and the bench's BENCH_* database settings.
+ * AB_A_NODE_ARGS / AB_B_NODE_ARGS, AB_LOAD (`caseload`, or `createReferral`: each request
+ * refers a person not referred before, so a database serves a few runs before it must be
+ * filled again), AB_CONCURRENCY (16), AB_ROUNDS (4), AB_DURATION_S (8), AB_WARMUP_S (2),
+ * and the bench's BENCH_* database settings.
  */
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { caseloadBody } from './caseload-query';
 import { coachTokens, startHub, type ServerEnv } from './caseload';
 import { runLoad } from './lib/load';
+import { ReferralCandidates } from './lib/referral-writer';
 import { installCleanup, stopProcess, type Server } from './lib/processes';
 import { loadSettings } from './lib/settings';
 import { databaseUrl } from './lib/settings';
@@ -38,6 +41,20 @@ function side(name: 'A' | 'B'): Side {
   return { name, entry, nodeArgs: args ? args.split(/\s+/) : [] };
 }
 
+/**
+ * Each createReferral run starts from a vacuumed event table: positioning leaves a dead row
+ * version per event, and what the next run pays for them would depend on the run before.
+ */
+async function vacuumEvents(url: string): Promise<void> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('VACUUM event');
+  } finally {
+    await c.end();
+  }
+}
+
 async function main(): Promise<void> {
   installCleanup();
   const settings = loadSettings(false);
@@ -47,20 +64,31 @@ async function main(): Promise<void> {
   const durationS = Number(process.env.AB_DURATION_S ?? 8);
   const warmUpS = Number(process.env.AB_WARMUP_S ?? 2);
 
+  const kind = process.env.AB_LOAD === 'createReferral' ? 'createReferral' : 'caseload';
+
   const db = new Client({ connectionString: dbUrl });
   await db.connect();
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM organisation WHERE kind = 'JOB_CENTRE' AND active ORDER BY id`,
   );
+  const candidates = kind === 'createReferral' ? await ReferralCandidates.load(db, SECRET) : null;
   await db.end();
   const tokens = await coachTokens(
     SECRET,
     rows.map((r) => r.id),
   );
-  const variants = [...tokens].map(([jobCentreId, token]) => ({
+  const caseload = [...tokens].map(([jobCentreId, token]) => ({
     headers: { authorization: `Bearer ${token}` },
     body: caseloadBody('hub', jobCentreId),
   }));
+  // Persons for one run each, at up to 1,000 createReferral/s (the hub makes a few hundred).
+  const perRun = 1000 * (durationS + warmUpS);
+  const variants = () => {
+    if (!candidates) return caseload;
+    if (candidates.remaining < perRun)
+      throw new Error('not enough persons left to refer: run `npm run bench` to fill again');
+    return candidates.take(perRun);
+  };
 
   const env: ServerEnv = {
     dbUrl,
@@ -69,30 +97,38 @@ async function main(): Promise<void> {
     logDir: join(ROOT, 'bench', 'results', 'tmp', 'logs'),
   };
   const sides = [side('A'), side('B')];
-  const servers: Server[] = [];
+  // createReferral runs one hub at a time: two instances on one database share one elected
+  // sequencer (the first started) and read each other's events, so the other side's code
+  // would do part of the work. The caseload's hubs only read: both stay up.
+  const oneAtATime = kind === 'createReferral';
+  // startHub runs dist/src/index.js; a side's own build is given as its entry.
+  const start = (s: Side) => startHub(env, `ab-${s.name}`, s.nodeArgs, {}, s.entry);
+  const servers: (Server | null)[] = [null, null];
   try {
-    for (const s of sides) {
-      // startHub runs dist/src/index.js; a side's own build is given as its entry.
-      const server = await startHub(env, `ab-${s.name}`, s.nodeArgs, {}, s.entry);
-      servers.push(server);
-    }
+    if (!oneAtATime) for (const [i, s] of sides.entries()) servers[i] = await start(s);
     const totals = sides.map(() => ({ requests: 0, seconds: 0, cpuMs: 0, pgMs: 0 }));
     for (let round = 0; round < rounds; round++) {
       // Alternate which side goes first, so neither always gets the warmer minute.
       const order = round % 2 === 0 ? [0, 1] : [1, 0];
       for (const i of order) {
-        const cpuBefore = processCpuMs(servers[i].child.pid);
+        if (oneAtATime) await vacuumEvents(dbUrl);
+        const server = servers[i] ?? (servers[i] = await start(sides[i]));
+        const cpuBefore = processCpuMs(server.child.pid);
         const pgBefore = postgresCpu();
         const r = await runLoad({
-          kind: 'caseload',
-          url: servers[i].url,
+          kind,
+          url: server.url,
           connections: concurrency,
           warmUpS,
           durationS,
-          variants,
+          variants: variants(),
         });
-        const cpuMs = (processCpuMs(servers[i].child.pid) ?? 0) - (cpuBefore ?? 0);
+        const cpuMs = (processCpuMs(server.child.pid) ?? 0) - (cpuBefore ?? 0);
         const pgMs = postgresCpuSince(pgBefore) ?? 0;
+        if (oneAtATime) {
+          await stopProcess(server.child);
+          servers[i] = null;
+        }
         const all = r.requests + r.rps * warmUpS;
         totals[i].requests += r.requests;
         totals[i].seconds += durationS;
@@ -114,7 +150,9 @@ async function main(): Promise<void> {
       );
     console.log(`B/A requests/s: ${(summary[1].rps / summary[0].rps).toFixed(3)}`);
   } finally {
-    await Promise.all(servers.map((s) => stopProcess(s.child)));
+    await Promise.all(
+      servers.filter((s): s is Server => s !== null).map((s) => stopProcess(s.child)),
+    );
   }
 }
 

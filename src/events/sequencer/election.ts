@@ -65,6 +65,12 @@ export class PostgresElection {
       application_name: 'samverkan-hub-sequencer',
       // A peer that vanished without closing the connection is noticed by the OS.
       keepAlive: true,
+      // This session runs only the passes. Positioning an event updates its row, so each
+      // event leaves a dead index entry with a null position; a bitmap scan for the rows
+      // still without a position visits every one of them on every pass until a vacuum
+      // (measured: 12 ms a pass after 75,000 events), while a plain index scan marks them
+      // dead as it passes and later scans skip them (1.8 ms).
+      options: '-c enable_bitmapscan=off',
     });
     this.client = client;
     client.on('error', (err) => {
