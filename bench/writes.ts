@@ -30,6 +30,8 @@ export interface WriteFloorResult {
   rps: number;
   p50: number;
   p99: number;
+  /** PostgreSQL's CPU per transaction (warm-up included), for comparison with the hub's. */
+  postgresCpuMsPerTransaction?: number | null;
 }
 
 export type WritesResult = LoadResult & {
@@ -86,7 +88,7 @@ export async function runWrites(
     settings.writeDurationS,
   );
   log(
-    `  floor (bare pg, same rows) c=${floor.connections}: ${floor.rps.toFixed(0)} /s, p50 ${floor.p50} ms, p99 ${floor.p99} ms (${floor.requests} transactions); hub/floor ${(r.rps / floor.rps).toFixed(2)}`,
+    `  floor (bare pg, same rows) c=${floor.connections}: ${floor.rps.toFixed(0)} /s, p50 ${floor.p50} ms, p99 ${floor.p99} ms (${floor.requests} transactions, PostgreSQL ${floor.postgresCpuMsPerTransaction ?? '—'} ms CPU each); hub/floor ${(r.rps / floor.rps).toFixed(2)}`,
   );
   const hubCpuMsPerRequest = cpuPerRequest(cpuMs, r.requests, r.rps, settings.warmUpS);
   const postgresCpuMsPerRequest = cpuPerRequest(pgMs, r.requests, r.rps, settings.warmUpS);
@@ -177,6 +179,8 @@ export async function runWriteFloor(
       districtId: r.organisation_id,
       jobCentreId: r.job_centre_id,
     }));
+    const pgBefore = postgresCpu();
+    let transactions = 0;
     const start = Date.now();
     const measureFrom = start + warmUpS * 1000;
     const end = measureFrom + durationS * 1000;
@@ -188,11 +192,14 @@ export async function runWriteFloor(
           const t0 = Date.now();
           if (t0 >= end) return;
           await floorTransaction(c, persons[next++ % persons.length]);
+          transactions++;
           const t1 = Date.now();
           if (t0 >= measureFrom && t1 <= end) latencies.push(t1 - t0);
         }
       }),
     );
+    // Read before the clients end: a backend's time leaves with it.
+    const pgMs = postgresCpuSince(pgBefore);
     latencies.sort((a, b) => a - b);
     return {
       connections,
@@ -201,6 +208,8 @@ export async function runWriteFloor(
       rps: latencies.length / durationS,
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
+      postgresCpuMsPerTransaction:
+        pgMs === null || transactions === 0 ? null : Math.round((pgMs / transactions) * 10) / 10,
     };
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
