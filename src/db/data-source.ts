@@ -11,6 +11,7 @@ import { entities } from '../entities';
 import { OutboxCommitSubscriber } from '../events/sequencer/commit-hook';
 import { migrations } from '../migrations';
 import { createPGliteDriver } from './pglite-driver';
+import { PreparingClient } from './prepared';
 
 /** `date` columns as 'YYYY-MM-DD' strings on both drivers (pg would build local-time Dates). */
 const DATE_OID = 1082;
@@ -46,7 +47,8 @@ export function createDataSource(db: DatabaseConfig, options: DataSourceOptions 
       url: db.url,
       poolSize: db.poolSize,
       applicationName: 'samverkan-hub',
-      extra: { types: pgTypes },
+      // Registered statements go out named (prepared.ts).
+      extra: { types: pgTypes, Client: PreparingClient },
     });
   }
   return new DataSource({
