@@ -1,3 +1,4 @@
+import { prepared } from '../../db/prepared';
 import type { DataSource } from 'typeorm';
 import type { EmploymentServiceStatusRecord, SourceConnector } from '../types';
 
@@ -14,6 +15,18 @@ interface Row {
   programmes: EmploymentServiceStatusRecord['programmes'];
 }
 
+/** Named (src/db/prepared.ts): its generic plan reads by the person keys, as the custom ones do. */
+const JOB_SEEKERS =
+  prepared(`SELECT s.person_id, s.office_id, s.registered, s.registered_since, s.deregistered_at,
+              s.category_code, s.extent_percent, s.last_activity_report, s.activity_support,
+              COALESCE((SELECT json_agg(json_build_object('programmeCode', a.programme_code,
+                                                          'startDate', a.start_date, 'endDate', a.end_date)
+                               ORDER BY a.start_date DESC)
+                          FROM arbetsformedlingen.programme_assignment a
+                         WHERE a.person_id = s.person_id), '[]') AS programmes
+         FROM arbetsformedlingen.job_seeker s
+        WHERE s.person_id = ANY($1::uuid[])`);
+
 /**
  * Arbetsförmedlingen's stand-in (schema `arbetsformedlingen`): the job-seeker status as
  * social services see it through SSBTEK, with programme assignments.
@@ -26,18 +39,7 @@ export class EmbeddedArbetsformedlingen implements SourceConnector<EmploymentSer
   async loadByPersonIds(
     personIds: readonly string[],
   ): Promise<Map<string, EmploymentServiceStatusRecord>> {
-    const rows = await this.ds.query<Row[]>(
-      `SELECT s.person_id, s.office_id, s.registered, s.registered_since, s.deregistered_at,
-              s.category_code, s.extent_percent, s.last_activity_report, s.activity_support,
-              COALESCE((SELECT json_agg(json_build_object('programmeCode', a.programme_code,
-                                                          'startDate', a.start_date, 'endDate', a.end_date)
-                               ORDER BY a.start_date DESC)
-                          FROM arbetsformedlingen.programme_assignment a
-                         WHERE a.person_id = s.person_id), '[]') AS programmes
-         FROM arbetsformedlingen.job_seeker s
-        WHERE s.person_id = ANY($1::uuid[])`,
-      [personIds],
-    );
+    const rows = await this.ds.query<Row[]>(JOB_SEEKERS, [personIds]);
     const fetchedAt = new Date();
     return new Map(
       rows.map((r) => [

@@ -1,3 +1,4 @@
+import { prepared } from '../../db/prepared';
 import type { DataSource } from 'typeorm';
 import type {
   JobCentreEnrolmentRecord,
@@ -47,10 +48,13 @@ function enrolmentsSql(interventions: boolean, interruptions: boolean): string {
         ORDER BY e.person_id, (e.status <> 'CLOSED') DESC, e.first_visit_at DESC NULLS LAST`;
 }
 
-/** The four statements, by [interventions][interruptions], built once. */
+/**
+ * The four statements, by [interventions][interruptions], built once and named
+ * (src/db/prepared.ts): their generic plans read by person index, as the custom ones do.
+ */
 const SQL = [
-  [enrolmentsSql(false, false), enrolmentsSql(false, true)],
-  [enrolmentsSql(true, false), enrolmentsSql(true, true)],
+  [prepared(enrolmentsSql(false, false)), prepared(enrolmentsSql(false, true))],
+  [prepared(enrolmentsSql(true, false)), prepared(enrolmentsSql(true, true))],
 ];
 
 /**

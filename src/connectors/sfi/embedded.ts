@@ -1,3 +1,4 @@
+import { prepared } from '../../db/prepared';
 import type { DataSource } from 'typeorm';
 import type { SfiEnrolmentRecord, SourceConnector } from '../types';
 
@@ -14,6 +15,14 @@ interface Row {
   national_test_grade: string | null;
 }
 
+/** Named (src/db/prepared.ts): its generic plan reads by person index, as the custom ones do. */
+const ENROLMENTS =
+  prepared(`SELECT person_id, provider_id, study_path, course, start_date, end_date, hours_per_week,
+              status, grade, national_test_grade
+         FROM sfi.enrolment
+        WHERE person_id = ANY($1::uuid[])
+        ORDER BY person_id, start_date DESC`);
+
 /** Adult education's stand-in (schema `sfi`): every SFI enrolment, latest first. */
 export class EmbeddedSfi implements SourceConnector<SfiEnrolmentRecord[]> {
   readonly source = 'sfi' as const;
@@ -21,14 +30,7 @@ export class EmbeddedSfi implements SourceConnector<SfiEnrolmentRecord[]> {
   constructor(private readonly ds: DataSource) {}
 
   async loadByPersonIds(personIds: readonly string[]): Promise<Map<string, SfiEnrolmentRecord[]>> {
-    const rows = await this.ds.query<Row[]>(
-      `SELECT person_id, provider_id, study_path, course, start_date, end_date, hours_per_week,
-              status, grade, national_test_grade
-         FROM sfi.enrolment
-        WHERE person_id = ANY($1::uuid[])
-        ORDER BY person_id, start_date DESC`,
-      [personIds],
-    );
+    const rows = await this.ds.query<Row[]>(ENROLMENTS, [personIds]);
     const out = new Map<string, SfiEnrolmentRecord[]>();
     for (const r of rows) {
       const list = out.get(r.person_id) ?? [];

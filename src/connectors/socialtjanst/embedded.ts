@@ -1,3 +1,4 @@
+import { prepared } from '../../db/prepared';
 import type { DataSource } from 'typeorm';
 import type {
   AssistanceDecisionRecord,
@@ -37,8 +38,9 @@ function casesSql(decisions: boolean): string {
         ORDER BY c.person_id, (c.status = 'ACTIVE') DESC, c.period_start DESC`;
 }
 
-const WITH_DECISIONS = casesSql(true);
-const CASES_ONLY = casesSql(false);
+/** Named (src/db/prepared.ts): their generic plans read by person index, as the custom ones do. */
+const WITH_DECISIONS = prepared(casesSql(true));
+const CASES_ONLY = prepared(casesSql(false));
 
 /**
  * The district case system's stand-in (schema `socialtjanst`). One statement per batch:

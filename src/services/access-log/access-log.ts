@@ -6,6 +6,7 @@
  * response leaves (the Apollo plugin): if the log cannot be written, the response is
  * withheld and the request fails. Changes are written by the mutation's own transaction.
  */
+import { prepared } from '../../db/prepared';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PersonFieldGroup } from '../../auth/policy-table';
 import type { AuthenticatedViewer, Viewer } from '../../auth/viewer';
@@ -114,7 +115,8 @@ export async function writeAccessLog(
 ): Promise<void> {
   if (entries.length === 0) return;
   const insert = accessLogInsert(viewer, requestId, purpose, entries);
-  await db.query(insert.sql, insert.params);
+  // Named (src/db/prepared.ts): numbered from $1 here, one text.
+  await db.query(prepared(insert.sql), insert.params);
 }
 
 /**

@@ -11,6 +11,7 @@
  * and rows arriving while statements are in flight wait for the next one. `close` writes
  * what is pending and waits for what is in flight.
  */
+import { prepared } from '../../db/prepared';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedViewer } from '../../auth/viewer';
 import type { AccessEntry, ActorEntries } from './access-log';
@@ -52,30 +53,32 @@ function newBatch(): Batch {
   return { rows: [], done, resolve, reject };
 }
 
+/** Named (src/db/prepared.ts): one text, no table read to plan. */
+const INSERT_ROWS = prepared(
+  `INSERT INTO access_log (request_id, actor_sub, actor_role, actor_org, person_id, action, operation, field_groups, purpose, bases, via)
+     SELECT r, s, ro, o, p, a, op, string_to_array(g, ','), pu, coalesce(string_to_array(b, E'\\n'), '{}'), v
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+         AS x(r, s, ro, o, p, a, op, g, pu, b, v)`,
+);
+
 /** Many actors' rows in one INSERT (access-log.ts writeAccessLog is the one-actor form). */
 export async function insertAccessRows(ds: DataSource, rows: readonly Row[]): Promise<void> {
   if (rows.length === 0) return;
   const col = <T>(f: (r: Row) => T) => rows.map(f);
-  await ds.query(
-    `INSERT INTO access_log (request_id, actor_sub, actor_role, actor_org, person_id, action, operation, field_groups, purpose, bases, via)
-     SELECT r, s, ro, o, p, a, op, string_to_array(g, ','), pu, coalesce(string_to_array(b, E'\\n'), '{}'), v
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-         AS x(r, s, ro, o, p, a, op, g, pu, b, v)`,
-    [
-      col((r) => r.requestId),
-      col((r) => r.viewer.sub),
-      col((r) => r.viewer.role),
-      col((r) => r.viewer.orgId),
-      col((r) => r.entry.personId),
-      col((r) => r.entry.action),
-      col((r) => r.entry.operation),
-      col((r) => r.entry.fieldGroups.join(',')),
-      col((r) => r.purpose),
-      // One string per row (unnest needs equal-length arrays); bases never contain newlines.
-      col((r) => (r.entry.bases?.length ? r.entry.bases.join('\n') : null)),
-      col((r) => r.entry.via ?? 'root'),
-    ],
-  );
+  await ds.query(INSERT_ROWS, [
+    col((r) => r.requestId),
+    col((r) => r.viewer.sub),
+    col((r) => r.viewer.role),
+    col((r) => r.viewer.orgId),
+    col((r) => r.entry.personId),
+    col((r) => r.entry.action),
+    col((r) => r.entry.operation),
+    col((r) => r.entry.fieldGroups.join(',')),
+    col((r) => r.purpose),
+    // One string per row (unnest needs equal-length arrays); bases never contain newlines.
+    col((r) => (r.entry.bases?.length ? r.entry.bases.join('\n') : null)),
+    col((r) => r.entry.via ?? 'root'),
+  ]);
 }
 
 export class BatchedAccessLogWriter {
