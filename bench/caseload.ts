@@ -188,15 +188,10 @@ export async function runCaseload(
         const r = results[s];
         const cpuAfter = processCpuMs(servers[s].child.pid);
         const pgMs = postgresCpuSince(pgBefore);
-        const perRequest = (before: number | null, after: number | null) =>
-          cpuPerRequest(
-            before === null || after === null ? null : after - before,
-            r.requests,
-            r.rps,
-            settings.warmUpS,
-          );
-        cpu[s] = perRequest(cpuBefore, cpuAfter);
-        pgCpu[s] = perRequest(0, pgMs);
+        const perRequest = (ms: number | null) =>
+          cpuPerRequest(ms, r.requests, r.rps, settings.warmUpS);
+        cpu[s] = perRequest(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore);
+        pgCpu[s] = perRequest(pgMs);
         log(
           `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${cpu[s] ?? '?'} ms/req, PostgreSQL ${pgCpu[s] ?? '?'} ms/req  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
         );

@@ -14,19 +14,32 @@
  */
 import { Client } from 'pg';
 
+/** A name per text, for every text named anywhere (the pool's, and sessions of their own). */
 const names = new Map<string, string>();
+/** The texts the pool's client sends named. */
+const pooled = new Set<string>();
 /** A bound on distinct texts: past it, texts run unnamed (a bug would show as no speed-up). */
 const MAX_NAMES = 64;
 
-/** Marks `sql` to be sent as a named statement; returns it unchanged. */
+/**
+ * The statement name of `sql`, for a session that names its statements itself (the event
+ * sequencer's); undefined past the bound.
+ */
+export function statementName(sql: string): string | undefined {
+  let name = names.get(sql);
+  if (!name && names.size < MAX_NAMES) names.set(sql, (name = `hub_${names.size + 1}`));
+  return name;
+}
+
+/** Marks `sql` to be sent named by the pool's client; returns it unchanged. */
 export function prepared(sql: string): string {
-  if (!names.has(sql) && names.size < MAX_NAMES) names.set(sql, `hub_${names.size + 1}`);
+  if (statementName(sql)) pooled.add(sql);
   return sql;
 }
 
-/** The name a registered text is sent under. */
+/** The name the pool's client sends a registered text under. */
 export function preparedName(sql: string): string | undefined {
-  return names.get(sql);
+  return pooled.has(sql) ? names.get(sql) : undefined;
 }
 
 type QueryArgs = Parameters<Client['query']>;
@@ -36,7 +49,8 @@ export class PreparingClient extends Client {
   // pg's query() has many overloads; only (text, values) with a registered text changes.
   override query(...args: unknown[]): never {
     const [text, values, callback] = args;
-    const name = typeof text === 'string' && callback === undefined ? names.get(text) : undefined;
+    const name =
+      typeof text === 'string' && callback === undefined ? preparedName(text) : undefined;
     const forward = name
       ? [{ name, text, values: Array.isArray(values) ? values : [] }]
       : (args as QueryArgs);

@@ -16,6 +16,7 @@ import { PostgresElection } from './election';
 import { ANYTHING_READY, assignPositions, PASS_LIMIT, type PassResult, type RunSql } from './pass';
 import { registerSequencer, type LocalSequencer } from './registry';
 import { runOn, waitersFor } from './waiters';
+import { statementName } from '../../db/prepared';
 
 /**
  * While the horizon holds committed events back, look again after 1 ms, doubling up to
@@ -24,14 +25,6 @@ import { runOn, waitersFor } from './waiters';
  */
 const RETRY_MIN_MS = 1;
 const RETRY_MAX_MS = 50;
-
-/** PASS and ANYTHING_READY (pass.ts): the only texts the elected session runs. */
-const passStatements = new Map<string, string>();
-function passStatementName(sql: string): string {
-  let name = passStatements.get(sql);
-  if (!name) passStatements.set(sql, (name = `hub_sequencer_${passStatements.size + 1}`));
-  return name;
-}
 
 export interface SequencerOptions {
   pollIntervalMs: number;
@@ -172,8 +165,7 @@ export class EventSequencer implements LocalSequencer {
     // this session (election.ts) it reads the unpositioned rows by event_unsequenced_idx like
     // the custom one (with bitmap scans it read the position index whole: 18 ms a pass).
     return async <R>(sql: string, params?: unknown[]) =>
-      (await session.query({ name: passStatementName(sql), text: sql, values: params }))
-        .rows as R[];
+      (await session.query({ name: statementName(sql), text: sql, values: params })).rows as R[];
   }
 
   private async anythingReady(): Promise<boolean> {

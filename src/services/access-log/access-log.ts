@@ -149,10 +149,6 @@ export async function readAccessLog(
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
-/**
- * Writes what an operation read, before its response is sent. Throws when the log cannot
- * be written: the caller then withholds the response.
- */
 /** One actor's entries: who, under which request and purpose. */
 export interface ActorEntries {
   viewer: AuthenticatedViewer;
@@ -161,6 +157,10 @@ export interface ActorEntries {
   entries: readonly AccessEntry[];
 }
 
+/**
+ * Writes what an operation read, before its response is sent. Throws when the log cannot
+ * be written: the caller then withholds the response.
+ */
 export async function flushReads(
   db: DataSource,
   recorder: AccessRecorder,

@@ -16,8 +16,6 @@ import type { DataSource } from 'typeorm';
 import type { AuthenticatedViewer } from '../../auth/viewer';
 import type { AccessEntry, ActorEntries } from './access-log';
 
-export type { ActorEntries };
-
 interface Row {
   viewer: AuthenticatedViewer;
   requestId: string;
