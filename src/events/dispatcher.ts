@@ -31,8 +31,13 @@ export function routeOf(f: {
   return undefined;
 }
 
-/** Starts listening; returns a function that stops it. */
-export type NotificationSource = (onNotify: () => void) => Promise<() => Promise<void>>;
+/**
+ * Starts listening; returns a function that stops it. `payload` is the notification's:
+ * the sequencer's is the last position its pass committed.
+ */
+export type NotificationSource = (
+  onNotify: (payload?: string) => void,
+) => Promise<() => Promise<void>>;
 
 const BATCH = 500;
 
@@ -63,7 +68,7 @@ export class EventDispatcher {
 
   async start(): Promise<void> {
     this.head = await headPosition(this.ds);
-    this.stopListening = await this.listen(() => this.wake());
+    this.stopListening = await this.listen((payload) => this.notified(payload));
     this.timer = setInterval(() => this.wake(), this.pollIntervalMs);
     this.timer.unref();
   }
@@ -119,6 +124,24 @@ export class EventDispatcher {
   follow(onAdvance: () => void): () => void {
     this.followers.add(onAdvance);
     return () => this.followers.delete(onAdvance);
+  }
+
+  /**
+   * A pass committed positions up to `payload`. With no subscriber on this instance there is
+   * nobody to offer the events to: the head moves there without reading them (the followers
+   * read what they need themselves), which saves a read per pass on an instance that only
+   * writes. Everything up to the notified position is committed and visible, so a
+   * subscriber added next catches up to that head from the table, as after a read.
+   */
+  private notified(payload: string | undefined): void {
+    if (this.count === 0 && !this.running && !this.stopped && payload && /^\d+$/.test(payload)) {
+      if (BigInt(payload) > BigInt(this.head)) {
+        this.head = payload;
+        for (const f of this.followers) f();
+      }
+      return;
+    }
+    this.wake();
   }
 
   /** Reads what is new; coalesces wake-ups that arrive while a read is running. */

@@ -15,7 +15,7 @@ export function postgresNotifications(url: string, logger: Logger): Notification
     client.on('error', (err) =>
       logger.warn({ err }, 'event LISTEN connection failed; polling continues'),
     );
-    client.on('notification', () => onNotify());
+    client.on('notification', (msg) => onNotify(msg.payload));
     await client.connect();
     await client.query(`LISTEN ${EVENT_CHANNEL}`);
     return async () => {
@@ -28,7 +28,7 @@ export function pgliteNotifications(db: () => PGlite | undefined): NotificationS
   return async (onNotify) => {
     const instance = db();
     if (!instance) return () => Promise.resolve();
-    const unlisten = await instance.listen(EVENT_CHANNEL, () => onNotify());
+    const unlisten = await instance.listen(EVENT_CHANNEL, (payload) => onNotify(payload));
     return async () => {
       await unlisten().catch(() => undefined);
     };

@@ -179,11 +179,20 @@ describe('batched access-log writer', () => {
     operation: 'Op',
     fieldGroups: ['identity' as const],
   });
+  /**
+   * A statement's rows as [request ids, subs], one element per row: the INSERT's one
+   * parameter holds, per actor, its identity and then its entries.
+   */
+  function rowColumns(params: unknown[]): string[][] {
+    const actors = JSON.parse(params[0] as string) as [string, string, ...unknown[]][];
+    const rows = actors.flatMap((a) => (a[5] as unknown[]).map(() => a));
+    return [rows.map((a) => a[0]), rows.map((a) => a[1])];
+  }
   function fakeDb(fail = false) {
     const statements: unknown[][] = [];
     const ds = {
       query: (_sql: string, params: unknown[]) => {
-        statements.push(params);
+        statements.push(rowColumns(params));
         return fail ? Promise.reject(new Error('refused')) : Promise.resolve([]);
       },
     } as unknown as DataSource;
@@ -225,7 +234,7 @@ describe('batched access-log writer', () => {
     const release: (() => void)[] = [];
     const ds = {
       query: (_sql: string, params: unknown[]) => {
-        statements.push(params);
+        statements.push(rowColumns(params));
         return new Promise<void>((resolve) => release.push(resolve));
       },
     } as unknown as DataSource;

@@ -111,3 +111,85 @@ test('the count follows additions and removals; a removed subscriber is offered 
   expect(b.seen).toEqual([]);
   expect(c.seen).toEqual(['1', '2', '3']);
 });
+
+describe('notifications from the sequencer', () => {
+  /** A started dispatcher whose notifications the test sends, counting the event reads. */
+  async function notifiable() {
+    let notify: (payload?: string) => void = () => undefined;
+    let reads = 0;
+    // Reads answer the events after the position asked for, as the event table would.
+    const counting = {
+      query: (sql: string, params: unknown[] = []) => {
+        if (sql.includes('max(position)')) return Promise.resolve([{ head: '0' }]);
+        reads++;
+        return Promise.resolve(rows.filter((r) => Number(r.position) > Number(params[0])));
+      },
+    } as unknown as DataSource;
+    const d = new EventDispatcher(
+      counting,
+      { warn: () => undefined } as unknown as Logger,
+      (onNotify) => {
+        notify = onNotify;
+        return Promise.resolve(() => Promise.resolve());
+      },
+      60_000,
+    );
+    await d.start();
+    const advanced: string[] = [];
+    d.follow(() => advanced.push(d.position));
+    const settle = () => new Promise((r) => setTimeout(r, 20));
+    return { d, notify: (p?: string) => notify(p), reads: () => reads, advanced, settle };
+  }
+
+  test('with no subscriber the head moves to the notified position without a read', async () => {
+    const n = await notifiable();
+    n.notify('3');
+    await n.settle();
+    expect(n.reads()).toBe(0);
+    expect(n.d.position).toBe('3');
+    expect(n.advanced).toEqual(['3']);
+    // An older notification (delivered late) never moves the head back, nor tells anyone.
+    n.notify('2');
+    await n.settle();
+    expect(n.d.position).toBe('3');
+    expect(n.advanced).toEqual(['3']);
+    await n.d.stop();
+  });
+
+  test('with a subscriber the events are read and offered, as on any wake-up', async () => {
+    const n = await notifiable();
+    const all = new Recorder({});
+    n.d.add(all);
+    n.notify('3');
+    await n.settle();
+    expect(n.reads()).toBe(1);
+    expect(all.seen).toEqual(['1', '2', '3']);
+    expect(n.advanced).toEqual(['3']);
+    await n.d.stop();
+  });
+
+  test('a notification without a position (or a malformed one) reads', async () => {
+    const n = await notifiable();
+    n.notify('');
+    await n.settle();
+    expect(n.reads()).toBe(1);
+    expect(n.d.position).toBe('3');
+    n.notify('3; drop table');
+    await n.settle();
+    expect(n.reads()).toBe(2);
+    await n.d.stop();
+  });
+
+  test('a subscriber added after a head moved without a read is offered only later events', async () => {
+    const n = await notifiable();
+    n.notify('3');
+    await n.settle();
+    const late = new Recorder({});
+    expect(n.d.add(late)).toBe('3'); // it catches up to 3 from the table itself
+    n.d.wake();
+    await n.settle();
+    // The read after the moved head finds nothing after 3: nothing is offered twice.
+    expect(late.seen).toEqual([]);
+    await n.d.stop();
+  });
+});

@@ -1,4 +1,5 @@
 import { prepared } from '../../db/prepared';
+import { uuidArray } from '../../db/uuid-array';
 import type { DataSource } from 'typeorm';
 import type { EmploymentServiceStatusRecord, SourceConnector } from '../types';
 
@@ -39,7 +40,7 @@ export class EmbeddedArbetsformedlingen implements SourceConnector<EmploymentSer
   async loadByPersonIds(
     personIds: readonly string[],
   ): Promise<Map<string, EmploymentServiceStatusRecord>> {
-    const rows = await this.ds.query<Row[]>(JOB_SEEKERS, [personIds]);
+    const rows = await this.ds.query<Row[]>(JOB_SEEKERS, [uuidArray(personIds)]);
     const fetchedAt = new Date();
     return new Map(
       rows.map((r) => [

@@ -1,4 +1,5 @@
 import { prepared } from '../../db/prepared';
+import { uuidArray } from '../../db/uuid-array';
 import type { DataSource } from 'typeorm';
 import type {
   JobCentreEnrolmentRecord,
@@ -74,7 +75,9 @@ export class EmbeddedJobbtorg implements SourceConnector<JobCentreEnrolmentRecor
   ): Promise<Map<string, JobCentreEnrolmentRecord>> {
     const interventions = !details || details.has('interventions');
     const interruptions = !details || details.has('interruptions');
-    const rows = await this.ds.query<Row[]>(SQL[+interventions][+interruptions], [personIds]);
+    const rows = await this.ds.query<Row[]>(SQL[+interventions][+interruptions], [
+      uuidArray(personIds),
+    ]);
     return new Map(
       rows.map((r) => [
         r.person_id,

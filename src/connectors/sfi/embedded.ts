@@ -1,4 +1,5 @@
 import { prepared } from '../../db/prepared';
+import { uuidArray } from '../../db/uuid-array';
 import type { DataSource } from 'typeorm';
 import type { SfiEnrolmentRecord, SourceConnector } from '../types';
 
@@ -30,7 +31,7 @@ export class EmbeddedSfi implements SourceConnector<SfiEnrolmentRecord[]> {
   constructor(private readonly ds: DataSource) {}
 
   async loadByPersonIds(personIds: readonly string[]): Promise<Map<string, SfiEnrolmentRecord[]>> {
-    const rows = await this.ds.query<Row[]>(ENROLMENTS, [personIds]);
+    const rows = await this.ds.query<Row[]>(ENROLMENTS, [uuidArray(personIds)]);
     const out = new Map<string, SfiEnrolmentRecord[]>();
     for (const r of rows) {
       const list = out.get(r.person_id) ?? [];

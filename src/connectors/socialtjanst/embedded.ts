@@ -1,4 +1,5 @@
 import { prepared } from '../../db/prepared';
+import { uuidArray } from '../../db/uuid-array';
 import type { DataSource } from 'typeorm';
 import type {
   AssistanceDecisionRecord,
@@ -59,7 +60,7 @@ export class EmbeddedSocialtjanst implements SourceConnector<FinancialAidCaseRec
   ): Promise<Map<string, FinancialAidCaseRecord>> {
     const withDecisions = !details || details.has('decisions');
     const rows = await this.ds.query<Row[]>(withDecisions ? WITH_DECISIONS : CASES_ONLY, [
-      personIds,
+      uuidArray(personIds),
     ]);
     return new Map(
       rows.map((r) => [

@@ -8,7 +8,7 @@
  */
 import { prepared } from '../../db/prepared';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { PersonFieldGroup } from '../../auth/policy-table';
+import { PERSON_FIELD_GROUPS, type PersonFieldGroup } from '../../auth/policy-table';
 import type { AuthenticatedViewer, Viewer } from '../../auth/viewer';
 import type { AccessLogRow, AccessPath } from '../../entities';
 
@@ -25,6 +25,19 @@ export interface AccessEntry {
   /** By which path the read came; `root` when not given. */
   via?: AccessPath;
 }
+
+/** A set's strings in order; the common sizes (none, one) without a sort. */
+function sorted(set: ReadonlySet<string> | undefined): string[] {
+  if (!set) return [];
+  const list = [...set];
+  return list.length > 1 ? list.sort() : list;
+}
+
+/**
+ * Every field group in the order a row lists them (sorted, as the log has always stored
+ * them): a row's groups are picked from it rather than sorted per person.
+ */
+const GROUP_ORDER: readonly FieldGroup[] = [...PERSON_FIELD_GROUPS, 'referral' as const].sort();
 
 /** Collects what one operation reads, per person, merging field groups. */
 export class AccessRecorder {
@@ -63,8 +76,8 @@ export class AccessRecorder {
       personId,
       action: 'READ' as const,
       operation,
-      fieldGroups: [...groups].sort(),
-      bases: [...(this.bases.get(personId) ?? [])].sort(),
+      fieldGroups: GROUP_ORDER.filter((g) => groups.has(g)),
+      bases: sorted(this.bases.get(personId)),
       via: this.via,
     }));
     this.reads.clear();

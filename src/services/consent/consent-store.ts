@@ -3,6 +3,7 @@
  * happens once.
  */
 import type { DataSource, EntityManager } from 'typeorm';
+import { uuidArray } from '../../db/uuid-array';
 import { queryReturning } from '../../db/query-returning';
 import type { ConsentRow } from '../../entities';
 
@@ -80,7 +81,7 @@ export async function consentsOfPersons(
 ): Promise<ConsentRecord[]> {
   const rows = await db.query<ConsentRecord[]>(
     `SELECT ${COLUMNS} FROM consent WHERE person_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
-    [personIds],
+    [uuidArray(personIds)],
   );
   return rows;
 }
