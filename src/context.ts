@@ -3,6 +3,7 @@
  * operation: nothing per-request (viewer, DataLoaders) is ever shared between operations.
  */
 import type { Viewer } from './auth/viewer';
+import type { BatchedAccessLogWriter } from './services/access-log/batched-writer';
 import type { Connectors } from './connectors/types';
 import type { Logger } from './observability/logger';
 import type { DataSource } from 'typeorm';
@@ -32,6 +33,12 @@ export interface Services {
   consentService: ConsentService;
   events: EventService;
   accessLog: AccessLogReader;
+  /**
+   * Writes the reads of HTTP requests and subscription events: rows that become due together
+   * share one INSERT, and each waits for the commit of its own (batched-writer.ts). Closed by
+   * the hub when it stops, after the transports and webhook delivery.
+   */
+  accessLogWriter: BatchedAccessLogWriter;
   /** Registered documents and the TRUSTED_DOCUMENTS mode, for HTTP and graphql-ws. */
   trustedDocuments: TrustedDocuments;
   /** Recognises the federation gateway by its shared secret. */

@@ -21,7 +21,7 @@ import { createJwtVerifier } from './auth/jwt-verifier';
 import type { Config } from './config';
 import type { ConnectorHealth } from './connectors';
 import type { Connectors } from './connectors/types';
-import type { Context } from './context';
+import type { Context, Services } from './context';
 import type { DataSourceOptions } from './db/data-source';
 import { EventDispatcher } from './events/dispatcher';
 import { pgliteNotifications, postgresNotifications } from './events/notifications';
@@ -63,6 +63,7 @@ export class Hub {
   private connectorHealth: (() => ConnectorHealth) | undefined;
   private stopJobGuarantee: (() => Promise<void>) | undefined;
   private webhooks: WebhookDeliveryWorker | undefined;
+  private services: Services | undefined;
 
   constructor(
     readonly config: Config,
@@ -145,6 +146,7 @@ export class Hub {
     );
     this.connectorHealth = built.connectorHealth;
     const { services } = built;
+    this.services = services;
     const authenticate = createAuthenticator(createJwtVerifier(config.auth), services.reference);
     const schema = buildHubSchema();
 
@@ -218,6 +220,8 @@ export class Hub {
       // 2. Background work that writes: webhook delivery, the job guarantee check; then the
       //    sequencer (after the last writer) and the dispatcher.
       await this.webhooks?.stop();
+      //    The access-log rows still pending (every reader above has stopped) are written.
+      await this.services?.accessLogWriter.close();
       await this.stopJobGuarantee?.();
       await this.sequencer?.stop();
       await this.dispatcher?.stop();

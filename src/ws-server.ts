@@ -31,7 +31,6 @@ import type { Authenticator } from './auth/authenticate';
 import type { Viewer } from './auth/viewer';
 import { createContext, purposeFrom, type Context, type Services } from './context';
 import { ACCESS_LOG_UNAVAILABLE, flushReads } from './services/access-log/access-log';
-import { BatchedAccessLogWriter } from './services/access-log/batched-writer';
 import { CohortRegistry } from './events/cohorts/registry';
 import { formatError } from './errors';
 import { GATEWAY_SECRET_HEADER } from './services/federation/gateway-trust';
@@ -73,14 +72,13 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
     : specifiedRules;
   // Plain documents parsed and validated once per text (a reconnect storm sends the same few).
   const plainDocuments = new PlainDocuments(deps.schema, rules, deps.limits.maxTokens);
-  const accessLog = new BatchedAccessLogWriter(deps.services.dataSource);
   const cohorts = new CohortRegistry({
     schema: deps.schema,
     services: deps.services,
     logger: deps.logger,
     metrics: deps.metrics,
     format,
-    accessLog,
+    accessLog: deps.services.accessLogWriter,
   });
   // The first half of graphql-js `subscribe`: the event stream, or the errors that refuse it.
   // Typed as `subscribe`'s result: onOperation replaces a stream before graphql-ws reads it.
@@ -199,11 +197,8 @@ export function attachGraphQLWebSocket(httpServer: Server, deps: WsDeps): Dispos
     wss,
   );
   return {
-    // Sockets close first (members stop), then the access-log rows still pending are written.
-    dispose: async () => {
-      await server.dispose();
-      await accessLog.close();
-    },
+    // The access-log rows still pending are written by the hub's stop (src/server.ts).
+    dispose: () => server.dispose(),
   };
 }
 

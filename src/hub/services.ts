@@ -3,6 +3,7 @@
  * dispatcher is started by the hub (it is part of the start and stop order); this only wires.
  */
 import type { DataSource } from 'typeorm';
+import { BatchedAccessLogWriter } from '../services/access-log/batched-writer';
 import type { Config } from '../config';
 import type { Services } from '../context';
 import { createConnectors, type ConnectorHealth } from '../connectors';
@@ -49,6 +50,7 @@ export async function buildServices(
       referralService: new ReferralService(ds, reference, personDirectory),
       consentService: new ConsentService(ds, reference, personDirectory),
       accessLog: new AccessLogReader(ds),
+      accessLogWriter: new BatchedAccessLogWriter(ds),
       events: new EventService(ds, dispatcher, config.events.subscriberBufferLimit),
       trustedDocuments: createTrustedDocuments(ds, config.trustedDocuments),
       gatewayTrust: gatewayTrust(config.federation.gatewaySecret),

@@ -1,25 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { DataSource } from 'typeorm';
 import type { Context } from '../context';
 import type { Logger } from '../observability/logger';
 import { ACCESS_LOG_UNAVAILABLE, flushReads } from '../services/access-log/access-log';
-import { BatchedAccessLogWriter } from '../services/access-log/batched-writer';
 
 /**
  * Over HTTP: the reads an operation made go into the access log before its response is
  * sent; if that fails, the response is replaced by an error and no data leaves. Requests
- * that finish together share one INSERT (batched-writer.ts: each waits for the commit of
+ * that finish together share one INSERT with each other and with subscription deliveries
+ * (the hub's one batched writer, `services.accessLogWriter`: each waits for the commit of
  * the statement that holds its rows), so under load the log costs a statement per batch
  * rather than one per request.
  */
 export function accessLogPlugin(logger: Logger): ApolloServerPlugin<Context> {
-  const writers = new WeakMap<DataSource, BatchedAccessLogWriter>();
-  const writerFor = (ds: DataSource) => {
-    let writer = writers.get(ds);
-    if (!writer) writers.set(ds, (writer = new BatchedAccessLogWriter(ds)));
-    return writer;
-  };
   return {
     requestDidStart() {
       return Promise.resolve({
@@ -30,7 +23,7 @@ export function accessLogPlugin(logger: Logger): ApolloServerPlugin<Context> {
               contextValue.services.dataSource,
               contextValue.access,
               operationName ?? 'anonymous',
-              writerFor(contextValue.services.dataSource),
+              contextValue.services.accessLogWriter,
             );
           } catch (err) {
             const errorId = randomUUID();
