@@ -42,8 +42,17 @@ export interface Server {
 const START_TIMEOUT_MS = 60_000;
 
 /**
- * Starts `node <args>` and resolves with its URL once it prints a JSON line with `url`
- * and a `msg` containing "listening". Output goes to `logFile`.
+ * Node flags for every server the bench starts (BENCH_NODE_ARGS): a setting of the machine
+ * the servers are deployed on, such as the garbage collector's threads, given to the hub,
+ * the peer and the floor alike so that their ratios still compare like with like.
+ */
+function sharedNodeArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Starts `node <BENCH_NODE_ARGS> <args>` and resolves with its URL once it prints a JSON
+ * line with `url` and a `msg` containing "listening". Output goes to `logFile`.
  */
 export function startServer(
   name: string,
@@ -52,7 +61,7 @@ export function startServer(
   logFile: string,
 ): Promise<Server> {
   const child = track(
-    spawn(process.execPath, args, {
+    spawn(process.execPath, [...sharedNodeArgs(), ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
