@@ -25,6 +25,7 @@ import { installCleanup, stopProcess, type Server } from './lib/processes';
 import { loadSettings } from './lib/settings';
 import { databaseUrl } from './lib/settings';
 import { postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
+import { cpuTimes, stealPercent } from './lib/steal';
 
 const ROOT = join(__dirname, '..');
 const SECRET = 'bench-ab-secret-0123456789abcdef0123456789';
@@ -53,6 +54,12 @@ async function vacuumEvents(url: string): Promise<void> {
   } finally {
     await c.end();
   }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 async function main(): Promise<void> {
@@ -107,14 +114,18 @@ async function main(): Promise<void> {
   try {
     if (!oneAtATime) for (const [i, s] of sides.entries()) servers[i] = await start(s);
     const totals = sides.map(() => ({ requests: 0, seconds: 0, cpuMs: 0, pgMs: 0 }));
+    /** Per round and side: requests/s, hub and PostgreSQL CPU per request. */
+    const perRound: { rps: number; cpu: number; pg: number }[][] = [];
     for (let round = 0; round < rounds; round++) {
       // Alternate which side goes first, so neither always gets the warmer minute.
       const order = round % 2 === 0 ? [0, 1] : [1, 0];
+      perRound.push([]);
       for (const i of order) {
         if (oneAtATime) await vacuumEvents(dbUrl);
         const server = servers[i] ?? (servers[i] = await start(sides[i]));
         const cpuBefore = processCpuMs(server.child.pid);
         const pgBefore = postgresCpu();
+        const stealBefore = cpuTimes();
         const r = await runLoad({
           kind,
           url: server.url,
@@ -125,6 +136,7 @@ async function main(): Promise<void> {
         });
         const cpuMs = (processCpuMs(server.child.pid) ?? 0) - (cpuBefore ?? 0);
         const pgMs = postgresCpuSince(pgBefore) ?? 0;
+        const steal = stealPercent(stealBefore);
         if (oneAtATime) {
           await stopProcess(server.child);
           servers[i] = null;
@@ -134,8 +146,9 @@ async function main(): Promise<void> {
         totals[i].seconds += durationS;
         totals[i].cpuMs += cpuMs * (r.requests / all);
         totals[i].pgMs += pgMs * (r.requests / all);
+        perRound[round][i] = { rps: r.rps, cpu: cpuMs / all, pg: pgMs / all };
         console.log(
-          `round ${round + 1} ${sides[i].name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, hub CPU ${(cpuMs / all).toFixed(2)} ms/req, PostgreSQL ${(pgMs / all).toFixed(2)} ms/req (non-2xx ${r.non2xx}, mismatches ${r.mismatches})`,
+          `round ${round + 1} ${sides[i].name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, hub CPU ${(cpuMs / all).toFixed(2)} ms/req, PostgreSQL ${(pgMs / all).toFixed(2)} ms/req, steal ${steal === null ? '?' : steal.toFixed(0)} % (non-2xx ${r.non2xx}, mismatches ${r.mismatches})`,
         );
       }
     }
@@ -149,6 +162,14 @@ async function main(): Promise<void> {
         `${sides[i].name} (${sides[i].entry} ${sides[i].nodeArgs.join(' ')}): ${s.rps.toFixed(1)} req/s, hub CPU ${s.cpu.toFixed(2)} ms/req, PostgreSQL ${s.pg.toFixed(2)} ms/req`,
       );
     console.log(`B/A requests/s: ${(summary[1].rps / summary[0].rps).toFixed(3)}`);
+    // The median of the rounds' own B/A: a round's two sides ran in the same minute, so a
+    // drift of the machine's speed between rounds (or a stolen round) moves it least.
+    for (const k of ['rps', 'cpu', 'pg'] as const) {
+      const ratios = perRound.map((p) => p[1][k] / p[0][k]);
+      console.log(
+        `B/A ${k === 'rps' ? 'requests/s' : k === 'cpu' ? 'hub CPU/req' : 'PostgreSQL CPU/req'} per round: ${ratios.map((x) => x.toFixed(2)).join(' ')}; median ${median(ratios).toFixed(3)}`,
+      );
+    }
   } finally {
     await Promise.all(
       servers.filter((s): s is Server => s !== null).map((s) => stopProcess(s.child)),

@@ -15,6 +15,8 @@ export interface RunResults {
   settings: Omit<Settings, 'only'> & { only: string[] };
   machine: MachineInfo;
   seedSeconds: number;
+  /** Percent of CPU time stolen by the host during each part (lib/steal.ts); null: unknown. */
+  steal: Record<string, number | null>;
   caseload?: CaseloadResult;
   gateway?: GatewayResult;
   tracing?: TracingResult;
@@ -26,6 +28,23 @@ export interface RunResults {
 const f0 = (n: number) => n.toFixed(0);
 const f2 = (n: number) => n.toFixed(2);
 const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+/** The host's CPU steal per part: above a few percent, that part's figures are unreliable. */
+function stealLine(r: RunResults): string[] {
+  // Reports written before steal was recorded have none.
+  const parts = Object.entries(r.steal ?? {}).filter((e): e is [string, number] => e[1] !== null);
+  if (parts.length === 0) return [];
+  const worst = Math.max(...parts.map(([, v]) => v));
+  return [
+    `- CPU stolen by the host (time these cores ran other machines): ${parts
+      .map(([part, v]) => `${part} ${v.toFixed(1)} %`)
+      .join(', ')}${
+      worst > 5
+        ? ' — **above 5 %: those figures are slower and noisier than the machine; compare ratios within a part, and only with care**'
+        : ''
+    }`,
+  ];
+}
 
 function machineSection(r: RunResults): string[] {
   const m = r.machine;
@@ -47,6 +66,7 @@ function machineSection(r: RunResults): string[] {
       .join(', ')}`,
     `- Data: ${s.persons.toLocaleString('en')} generated persons (seeded in ${f0(r.seedSeconds)} s); pool size ${s.poolSize} per server`,
     `- Load: warm-up ${s.warmUpS} s, measured ${s.durationS} s per server and concurrency`,
+    ...stealLine(r),
     '',
   ];
 }

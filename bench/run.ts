@@ -26,6 +26,7 @@ import { runGateway } from './gateway';
 import { failedRuns } from './lib/in-turn';
 import { installPeerSchema, recreateDatabase, seed } from './lib/database';
 import { machineInfo } from './lib/machine';
+import { cpuTimes, stealPercent } from './lib/steal';
 import { installCleanup } from './lib/processes';
 import { ReferralCandidates } from './lib/referral-writer';
 import { loadSettings } from './lib/settings';
@@ -117,6 +118,12 @@ async function main(): Promise<void> {
     settings: { ...settings, only: [...settings.only] },
     machine: await machineInfo(db),
     seedSeconds,
+    steal: {},
+  };
+  // Each part's share of CPU time stolen by the host (lib/steal.ts), kept with its figures.
+  let partStart = cpuTimes();
+  const partDone = (part: string) => {
+    results.steal[part] = stealPercent(partStart);
   };
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM organisation WHERE kind = 'JOB_CENTRE' AND active ORDER BY id`,
@@ -128,15 +135,21 @@ async function main(): Promise<void> {
   const env: ServerEnv = { dbUrl, secret: SECRET, poolSize: settings.poolSize, logDir };
   if (settings.only.has('caseload')) {
     log('bench: caseload query (hub, peer, floor)');
+    partStart = cpuTimes();
     results.caseload = await runCaseload(settings, env, jobCentres, log);
+    partDone('caseload');
   }
   if (settings.only.has('gateway')) {
     log('bench: caseload through the federation gateway (direct, gateway)');
+    partStart = cpuTimes();
     results.gateway = await runGateway(settings, env, jobCentres, log);
+    partDone('gateway');
   }
   if (settings.only.has('tracing')) {
     log('bench: caseload with tracing off and on (OTLP to a no-op collector)');
+    partStart = cpuTimes();
     results.tracing = await runTracing(settings, env, jobCentres, log);
+    partDone('tracing');
   }
   // Persons for createReferral are used once per run: the later parts keep theirs.
   const profiling = settings.only.has('profile');
@@ -150,14 +163,19 @@ async function main(): Promise<void> {
   if (settings.only.has('writes')) {
     log('bench: writes');
     const reserve = eventsNeed + eventsProfileNeed + writesProfileNeed;
+    partStart = cpuTimes();
     results.writes = await runWrites(settings, env, candidates, reserve, log);
+    partDone('writes');
   }
   if (settings.only.has('events')) {
     log('bench: events');
+    partStart = cpuTimes();
     results.events = await runEvents(settings, env, jobCentres, candidates, log);
+    partDone('events');
   }
   if (profiling) {
     log('bench: profiles');
+    partStart = cpuTimes();
     results.profiles = {
       caseload: await runProfile(settings, env, jobCentres, log),
       writes: await runWriteProfile(
@@ -168,6 +186,7 @@ async function main(): Promise<void> {
       ),
       events: await runEventsProfile(settings, env, jobCentres, candidates, log),
     };
+    partDone('profile');
   }
 
   const name = smoke ? 'smoke' : 'latest';

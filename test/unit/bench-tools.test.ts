@@ -1,10 +1,11 @@
 /**
  * The bench's own logic that decides what a run reports: the CPU-profile summary (self
  * time per function and origin) and the comparison that says whether the peer and the
- * floor answered with the hub's data.
+ * floor answered with the hub's data, and the CPU steal a run records beside its figures.
  */
 import { comparableData, comparableErrors } from '../../bench/caseload-query';
 import { originOf, summarise } from '../../bench/profile-summary';
+import { cpuTimes, stealPercent } from '../../bench/lib/steal';
 
 describe('bench profile summary', () => {
   const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
@@ -73,5 +74,26 @@ describe('bench same-answer comparison', () => {
     };
     expect(comparableErrors({ errors: [e1, e2] })).toEqual(comparableErrors({ errors: [e2, e1] }));
     expect(comparableErrors({ errors: [e1] })).not.toEqual(comparableErrors({ errors: [e2] }));
+  });
+});
+
+describe('bench CPU steal', () => {
+  it('is the stolen share of the time between two readings', () => {
+    expect(stealPercent({ total: 1000, steal: 10 }, { total: 1400, steal: 110 })).toBe(25);
+    expect(stealPercent({ total: 1000, steal: 10 }, { total: 1400, steal: 10 })).toBe(0);
+  });
+
+  it('is unknown without two readings or without time between them', () => {
+    expect(stealPercent(null, { total: 1, steal: 0 })).toBeNull();
+    expect(stealPercent({ total: 5, steal: 0 }, null)).toBeNull();
+    expect(stealPercent({ total: 5, steal: 0 }, { total: 5, steal: 0 })).toBeNull();
+  });
+
+  (process.platform === 'linux' ? it : it.skip)("reads this machine's counters", () => {
+    const t = cpuTimes();
+    expect(t).not.toBeNull();
+    expect(t!.total).toBeGreaterThan(0);
+    expect(t!.steal).toBeGreaterThanOrEqual(0);
+    expect(t!.steal).toBeLessThanOrEqual(t!.total);
   });
 });
