@@ -33,6 +33,7 @@ export function startWebhookDelivery(deps: {
     production: config.isProduction,
     render: webhookRenderer(deps.schema, services, deps.logger, config.isProduction),
     orgKind: (id) => services.reference.organisation(id)?.kind,
+    box: services.webhooks.box,
   });
   worker.start();
   return worker;

@@ -40,7 +40,7 @@ import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
 import type { OrganisationKindName } from '../../reference/reference-files';
 import { recordChange, SYSTEM_ACTOR } from './endpoint-store';
-import { SecretBox } from './secret-box';
+import type { SecretBox } from './secret-box';
 import { postWebhook, type PostOutcome } from './http-post';
 import { nextDelayMs } from './retry-schedule';
 import { signedHeaders } from './signing';
@@ -65,6 +65,8 @@ export interface WebhookWorkerDeps {
   config: WebhookConfig;
   production: boolean;
   render: RenderEvent;
+  /** Opens the secrets sealed at rest (the endpoint store's box: WEBHOOK_SECRET_KEYS). */
+  box: SecretBox;
   /** The kind of an organisation (reference data), for the owner's viewer. */
   orgKind: (orgId: string) => OrganisationKindName | undefined;
 }
@@ -186,7 +188,7 @@ export class WebhookDeliveryWorker {
   constructor(private readonly d: WebhookWorkerDeps) {
     this.m = webhookMetrics(d.metrics, d.ds);
     this.policy = { production: d.production, allowedHosts: d.config.allowedHosts };
-    this.box = new SecretBox(d.config.secretKeys);
+    this.box = d.box;
   }
 
   start(): void {

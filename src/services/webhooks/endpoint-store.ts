@@ -122,8 +122,8 @@ export class WebhookService {
     private readonly ds: DataSource,
     private readonly policy: UrlPolicy,
     private readonly rotationGraceS: number,
-    /** Seals new secrets at rest (WEBHOOK_SECRET_KEYS); the delivery worker opens them. */
-    private readonly box: SecretBox,
+    /** Seals new secrets at rest (WEBHOOK_SECRET_KEYS); the delivery worker opens them with it. */
+    readonly box: SecretBox,
   ) {}
 
   private async checkedUrl(url: string): Promise<string> {
