@@ -9,6 +9,7 @@ import { makeToken } from '../scripts/token';
 import { caseloadBody, comparableData, comparableErrors } from './caseload-query';
 import { runLoad, type LoadResult } from './lib/load';
 import { cpuPerRequest, postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
+import { cpuTimes, stealPercent } from './lib/steal';
 import { startServer, stopProcess, type Server } from './lib/processes';
 import type { Settings } from './lib/settings';
 
@@ -33,6 +34,8 @@ export interface CaseloadResult {
     cpuMsPerRequest?: Record<ServerName, number | null>;
     /** CPU ms per request of the local PostgreSQL processes while that server was loaded. */
     postgresCpuMsPerRequest?: Record<ServerName, number | null>;
+    /** Percent of CPU time the host stole while that server was loaded (lib/steal.ts). */
+    stealPercent?: Record<ServerName, number | null>;
   }[];
 }
 
@@ -171,7 +174,9 @@ export async function runCaseload(
       const results = {} as Record<ServerName, LoadResult>;
       const cpu = {} as Record<ServerName, number | null>;
       const pgCpu = {} as Record<ServerName, number | null>;
+      const steal = {} as Record<ServerName, number | null>;
       for (const s of SERVERS) {
+        const stealBefore = cpuTimes();
         const cpuBefore = processCpuMs(servers[s].child.pid);
         const pgBefore = postgresCpu();
         results[s] = await runLoad({
@@ -188,15 +193,23 @@ export async function runCaseload(
         const r = results[s];
         const cpuAfter = processCpuMs(servers[s].child.pid);
         const pgMs = postgresCpuSince(pgBefore);
+        const stolen = stealPercent(stealBefore);
+        steal[s] = stolen === null ? null : Math.round(stolen * 10) / 10;
         const perRequest = (ms: number | null) =>
           cpuPerRequest(ms, r.requests, r.rps, settings.warmUpS);
         cpu[s] = perRequest(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore);
         pgCpu[s] = perRequest(pgMs);
         log(
-          `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${cpu[s] ?? '?'} ms/req, PostgreSQL ${pgCpu[s] ?? '?'} ms/req  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
+          `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${cpu[s] ?? '?'} ms/req, PostgreSQL ${pgCpu[s] ?? '?'} ms/req, steal ${steal[s] ?? '?'} %  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
         );
       }
-      runs.push({ concurrency, results, cpuMsPerRequest: cpu, postgresCpuMsPerRequest: pgCpu });
+      runs.push({
+        concurrency,
+        results,
+        cpuMsPerRequest: cpu,
+        postgresCpuMsPerRequest: pgCpu,
+        stealPercent: steal,
+      });
     }
     return { jobCentres, checks, runs };
   } finally {

@@ -100,12 +100,16 @@ function caseloadSection(c: CaseloadResult): string[] {
       ? `Failed requests: ${bad.join('; ')}.`
       : 'Every response was a 200 with persons in it (partial answers with FORBIDDEN fields count as successes).',
   );
+  const stolen = (run: CaseloadResult['runs'][number], s: 'hub' | 'peer' | 'floor') => {
+    const v = run.stealPercent?.[s];
+    return v === undefined || v === null ? '' : ` (steal ${v} %)`;
+  };
   const cpu = (run: CaseloadResult['runs'][number], s: 'hub' | 'peer' | 'floor') =>
-    `${run.cpuMsPerRequest?.[s] ?? '—'} / ${run.postgresCpuMsPerRequest?.[s] ?? '—'}`;
+    `${run.cpuMsPerRequest?.[s] ?? '—'} / ${run.postgresCpuMsPerRequest?.[s] ?? '—'}${stolen(run, s)}`;
   if (c.runs.some((run) => run.cpuMsPerRequest))
     lines.push(
       '',
-      "CPU ms per request, the server's own process / PostgreSQL's (the kernel's count, warm-up included):",
+      "CPU ms per request, the server's own process / PostgreSQL's (the kernel's count, warm-up included), and the host's CPU steal while that server was loaded:",
       '',
       '| concurrency | hub | peer | floor |',
       '| ---: | ---: | ---: | ---: |',
