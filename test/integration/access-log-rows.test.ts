@@ -123,3 +123,20 @@ test('an id list is one array literal when every id is a UUID, else the array it
   expect((await read(uuidArray(ids))).map((r) => r.x)).toEqual([P1, P2, P3]);
   await expect(read(uuidArray(odd))).rejects.toThrow();
 });
+
+test('a lone surrogate in a claim is stored as U+FFFD, as a text parameter stores it', async () => {
+  const writer = new BatchedAccessLogWriter(ds);
+  await writer.write({
+    viewer: viewer('coach\ud800-x\udc00', Role.JOB_CENTRE_COACH, 'jobbtorg-sydvast'),
+    requestId: 'req-3',
+    purpose: 'case-handling',
+    entries: [{ personId: P1, action: 'READ', operation: 'Caseload', fieldGroups: ['identity'] }],
+  });
+  const [row] = await ds.query<{ actor_sub: string }[]>(
+    `SELECT actor_sub FROM access_log WHERE request_id = 'req-3'`,
+  );
+  expect(row.actor_sub).toBe('coach\ufffd-x\ufffd');
+  // What the one-actor path (a text parameter) stores for the same text.
+  const [plain] = await ds.query<{ t: string }[]>(`SELECT $1::text AS t`, ['coach\ud800-x\udc00']);
+  expect(plain.t).toBe(row.actor_sub);
+});

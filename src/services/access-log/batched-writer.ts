@@ -59,14 +59,24 @@ const INSERT_ROWS = prepared(
        FROM jsonb_array_elements($1::jsonb) AS actor(a), jsonb_array_elements(a->5) AS entry(e)`,
 );
 
-/** An actor as INSERT_ROWS reads it: identity by index, then its entries. */
+/**
+ * Lone UTF-16 surrogates (a token's claims may hold one) as U+FFFD, which is what `pg`
+ * sends for them in a text parameter: `jsonb` refuses them, and the read would fail.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const wellFormed = (s: string): string => s.replace(LONE_SURROGATE, '\ufffd');
+
+/**
+ * An actor as INSERT_ROWS reads it: identity by index, then its entries. The identity's
+ * text comes from outside (token, headers); the entries' from the hub (ids, names, codes).
+ */
 function actorJson(a: ActorEntries): unknown[] {
   return [
-    a.requestId,
-    a.viewer.sub,
-    a.viewer.role,
-    a.viewer.orgId,
-    a.purpose,
+    wellFormed(a.requestId),
+    wellFormed(a.viewer.sub),
+    wellFormed(a.viewer.role),
+    wellFormed(a.viewer.orgId),
+    wellFormed(a.purpose),
     a.entries.map((e) => [
       e.personId,
       e.action,
