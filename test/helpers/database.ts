@@ -51,18 +51,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /**
- * A throwaway database, migrated, with the bundled reference data loaded: where most
- * integration tests start. `close` destroys the connection and drops the database.
+ * A throwaway database with an initialized DataSource (migrated when asked): `close`
+ * destroys the connection and drops the database.
  */
-export async function openReferenceDatabase(): Promise<{
-  ds: DataSource;
-  close: () => Promise<void>;
-}> {
+export async function openTestDataSource(
+  options: { migrate?: boolean } = {},
+): Promise<{ ds: DataSource; close: () => Promise<void> }> {
   const db = await createTestDatabase();
   const ds = createDataSource(db.config);
   await ds.initialize();
-  await ds.runMigrations();
-  await loadReferenceData(ds, bundledReferenceFiles());
+  if (options.migrate) await ds.runMigrations();
   return {
     ds,
     close: async () => {
@@ -70,4 +68,17 @@ export async function openReferenceDatabase(): Promise<{
       await db.drop();
     },
   };
+}
+
+/**
+ * A throwaway database, migrated, with the bundled reference data loaded: where most
+ * integration tests start. `close` destroys the connection and drops the database.
+ */
+export async function openReferenceDatabase(): Promise<{
+  ds: DataSource;
+  close: () => Promise<void>;
+}> {
+  const opened = await openTestDataSource({ migrate: true });
+  await loadReferenceData(opened.ds, bundledReferenceFiles());
+  return opened;
 }

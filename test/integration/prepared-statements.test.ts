@@ -4,23 +4,17 @@
  * unnamed. On the embedded database the same calls simply run.
  */
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../src/db/data-source';
 import { prepared, preparedName } from '../../src/db/prepared';
-import { createTestDatabase, onPostgresServer, type TestDatabase } from '../helpers/database';
+import { onPostgresServer, openTestDataSource } from '../helpers/database';
 
-let db: TestDatabase;
 let ds: DataSource;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  ds = createDataSource(db.config);
-  await ds.initialize();
+  ({ ds, close } = await openTestDataSource());
 }, 60000);
 
-afterAll(async () => {
-  await ds.destroy();
-  await db.drop();
-});
+afterAll(() => close());
 
 const NAMED = prepared('SELECT $1::int + 1 AS n /* prepared-statements test */');
 const UNNAMED = 'SELECT $1::int + 2 AS n /* prepared-statements test */';

@@ -1,6 +1,5 @@
 /** Loading the versioned reference files into the database (both databases). */
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../src/db/data-source';
 import { loadReferenceData } from '../../src/reference/load-reference-data';
 import {
   bundledReferenceFiles,
@@ -8,22 +7,16 @@ import {
   parseOrganisations,
 } from '../../src/reference/reference-files';
 import { ReferenceService } from '../../src/services/reference/reference-service';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { openTestDataSource } from '../helpers/database';
 
-let db: TestDatabase;
 let ds: DataSource;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  ds = createDataSource(db.config);
-  await ds.initialize();
-  await ds.runMigrations();
+  ({ ds, close } = await openTestDataSource({ migrate: true }));
 });
 
-afterAll(async () => {
-  await ds.destroy();
-  await db.drop();
-});
+afterAll(() => close());
 
 test('first load writes everything; an unchanged file is not written again', async () => {
   const files = bundledReferenceFiles();
