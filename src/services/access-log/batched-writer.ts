@@ -13,7 +13,7 @@
  */
 import { prepared } from '../../db/prepared';
 import type { DataSource } from 'typeorm';
-import type { ActorEntries } from './access-log';
+import { accessLogRows, type ActorEntries } from './access-log';
 
 interface Batch {
   /** Each actor's rows stay together: its delivery waits for one statement. */
@@ -45,57 +45,15 @@ function newBatch(): Batch {
   return { actors: [], rows: 0, done, resolve, reject };
 }
 
-/**
- * Named (src/db/prepared.ts): one text, no table read to plan. The rows travel as one
- * `jsonb` parameter, per actor its identity once and then its entries, rather than as eleven
- * parallel arrays: `pg` builds an array parameter element by element (quoting each), which
- * for a caseload page's 50 rows was a tenth of everything the hub allocated per request,
- * while `JSON.stringify` writes the whole batch in one native pass.
- */
-const INSERT_ROWS = prepared(
-  `INSERT INTO access_log (request_id, actor_sub, actor_role, actor_org, person_id, action, operation, field_groups, purpose, bases, via)
-     SELECT a->>0, a->>1, a->>2, a->>3, (e->>0)::uuid, e->>1, e->>2, string_to_array(e->>3, ','), a->>4,
-            coalesce(string_to_array(e->>4, E'\\n'), '{}'), e->>5
-       FROM jsonb_array_elements($1::jsonb) AS actor(a), jsonb_array_elements(a->5) AS entry(e)`,
-);
-
-/**
- * Lone UTF-16 surrogates (a token's claims may hold one) as U+FFFD, which is what `pg`
- * sends for them in a text parameter: `jsonb` refuses them, and the read would fail.
- */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const wellFormed = (s: string): string => s.replace(LONE_SURROGATE, '\ufffd');
-
-/**
- * An actor as INSERT_ROWS reads it: identity by index, then its entries. The identity's
- * text comes from outside (token, headers); the entries' from the hub (ids, names, codes).
- */
-function actorJson(a: ActorEntries): unknown[] {
-  return [
-    wellFormed(a.requestId),
-    wellFormed(a.viewer.sub),
-    wellFormed(a.viewer.role),
-    wellFormed(a.viewer.orgId),
-    wellFormed(a.purpose),
-    a.entries.map((e) => [
-      e.personId,
-      e.action,
-      e.operation,
-      e.fieldGroups.join(','),
-      // Bases never contain newlines.
-      e.bases?.length ? e.bases.join('\n') : null,
-      e.via ?? 'root',
-    ]),
-  ];
-}
-
-/** Many actors' rows in one INSERT (access-log.ts writeAccessLog is the one-actor form). */
+/** Many actors' rows in one INSERT (access-log.ts accessLogRows). */
 export async function insertAccessRows(
   ds: DataSource,
   actors: readonly ActorEntries[],
 ): Promise<void> {
   if (actors.length === 0) return;
-  await ds.query(INSERT_ROWS, [JSON.stringify(actors.map(actorJson))]);
+  const insert = accessLogRows(actors);
+  // Named (src/db/prepared.ts): numbered from $1, one text, no table read to plan.
+  await ds.query(prepared(insert.sql), insert.params);
 }
 
 export class BatchedAccessLogWriter {
