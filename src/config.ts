@@ -43,6 +43,7 @@ const schema = z.object({
     .optional(),
   PGLITE_DATA_DIR: z.string().min(1).default('./data'),
   DB_POOL_SIZE: int(1, 200).default(10),
+  DB_READ_PIPELINES: int(0, 32).default(4),
   MIGRATIONS_RUN: bool.default(true),
   AUTH_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
@@ -194,7 +195,13 @@ export type ConnectorConfig =
     };
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize: number;
+      /** Connections for the sources' pipelined reads; 0 or none reads them through the pool. */
+      readLanes?: number;
+    }
   | { kind: 'pglite'; dataDir: string | undefined };
 
 export interface Config {
@@ -327,7 +334,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          poolSize: e.DB_POOL_SIZE,
+          readLanes: e.DB_READ_PIPELINES,
+        }
       : { kind: 'pglite', dataDir },
     migrationsRun: e.MIGRATIONS_RUN,
     auth: {

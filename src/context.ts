@@ -7,6 +7,7 @@ import type { BatchedAccessLogWriter } from './services/access-log/batched-write
 import type { Connectors } from './connectors/types';
 import type { Logger } from './observability/logger';
 import type { DataSource } from 'typeorm';
+import type { Reads } from './db/pipelined-reads';
 import { stockholmDate } from './domain/working-days';
 import { AccessRecorder } from './services/access-log/access-log';
 import type { AccessLogReader } from './services/access-log/access-log-reader';
@@ -39,6 +40,11 @@ export interface Services {
    * the hub when it stops, after the transports and webhook delivery.
    */
   accessLogWriter: BatchedAccessLogWriter;
+  /**
+   * The embedded sources' batch reads: pipelined on connections of their own on a
+   * PostgreSQL server (src/db/pipelined-reads.ts). Closed by the hub when it stops.
+   */
+  sourceReads: Reads;
   /** Registered documents and the TRUSTED_DOCUMENTS mode, for HTTP and graphql-ws. */
   trustedDocuments: TrustedDocuments;
   /** Recognises the federation gateway by its shared secret. */

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { dataSourceReads, type Reads } from '../db/pipelined-reads';
 import type { Config, ConnectorConfig } from '../config';
 import { tracedConnector } from '../observability/tracing';
 import { EmbeddedArbetsformedlingen } from './arbetsformedlingen/embedded';
@@ -14,13 +15,20 @@ import { EmbeddedSocialtjanst } from './socialtjanst/embedded';
 import { HttpSocialtjanst } from './socialtjanst/http';
 import { SOURCE_NAMES, type Connectors, type SourceName } from './types';
 
-/** The embedded connectors, each on its own schema of the hub's database. */
-export function createEmbeddedConnectors(ds: DataSource): Connectors {
+/**
+ * The embedded connectors, each on its own schema of the hub's database, reading through
+ * `reads` (the hub passes its pipelined reads on a PostgreSQL server; by default the
+ * DataSource's own pool or session).
+ */
+export function createEmbeddedConnectors(
+  ds: DataSource,
+  reads: Reads = dataSourceReads(ds),
+): Connectors {
   return {
-    socialtjanst: new EmbeddedSocialtjanst(ds),
-    jobbtorg: new EmbeddedJobbtorg(ds),
-    sfi: new EmbeddedSfi(ds),
-    arbetsformedlingen: new EmbeddedArbetsformedlingen(ds),
+    socialtjanst: new EmbeddedSocialtjanst(reads),
+    jobbtorg: new EmbeddedJobbtorg(reads),
+    sfi: new EmbeddedSfi(reads),
+    arbetsformedlingen: new EmbeddedArbetsformedlingen(reads),
   };
 }
 
@@ -57,8 +65,9 @@ export function createConnectors(
   ds: DataSource,
   config: Config['connectors'],
   observe: CallObserver = () => undefined,
+  reads: Reads = dataSourceReads(ds),
 ): { connectors: Connectors; health: () => ConnectorHealth } {
-  const connectors = createEmbeddedConnectors(ds);
+  const connectors = createEmbeddedConnectors(ds, reads);
   const states: Partial<Record<SourceName, () => BreakerState>> = {};
   const wire = <S extends SourceName>(source: S): void => {
     const c = config[source];

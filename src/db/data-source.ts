@@ -15,7 +15,7 @@ import { PreparingClient } from './prepared';
 
 /** `date` columns as 'YYYY-MM-DD' strings on both drivers (pg would build local-time Dates). */
 const DATE_OID = 1082;
-const pgTypes = {
+export const pgTypes = {
   getTypeParser: (oid: number, format?: 'text' | 'binary'): unknown =>
     oid === DATE_OID ? (v: string) => v : pgTypeParsers.getTypeParser(oid, format),
 };

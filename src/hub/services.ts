@@ -4,7 +4,9 @@
  */
 import type { DataSource } from 'typeorm';
 import { BatchedAccessLogWriter } from '../services/access-log/batched-writer';
-import type { Config } from '../config';
+import type { Config, DatabaseConfig } from '../config';
+import { pgTypes } from '../db/data-source';
+import { dataSourceReads, PipelinedReads, type Reads } from '../db/pipelined-reads';
 import type { Services } from '../context';
 import { createConnectors, type ConnectorHealth } from '../connectors';
 import type { Connectors } from '../connectors/types';
@@ -37,8 +39,12 @@ export async function buildServices(
 ): Promise<BuiltServices> {
   const reference = await ReferenceService.fromDatabase(ds);
   const personDirectory = new PersonDirectory(ds);
-  const sources = createConnectors(ds, config.connectors, (source, outcome, seconds) =>
-    observeCall(source, outcome, seconds),
+  const sourceReads = createSourceReads(ds, config.database);
+  const sources = createConnectors(
+    ds,
+    config.connectors,
+    (source, outcome, seconds) => observeCall(source, outcome, seconds),
+    sourceReads,
   );
   const observeCall = registerConnectorMetrics(metrics, sources.health);
   return {
@@ -51,6 +57,7 @@ export async function buildServices(
       consentService: new ConsentService(ds, reference, personDirectory),
       accessLog: new AccessLogReader(ds),
       accessLogWriter: new BatchedAccessLogWriter(ds),
+      sourceReads,
       events: new EventService(ds, dispatcher, config.events.subscriberBufferLimit),
       trustedDocuments: createTrustedDocuments(ds, config.trustedDocuments),
       gatewayTrust: gatewayTrust(config.federation.gatewaySecret),
@@ -63,4 +70,17 @@ export async function buildServices(
     },
     connectorHealth: sources.health,
   };
+}
+
+/**
+ * On a PostgreSQL server the sources read pipelined (a page's four reads in one write, see
+ * pipelined-reads.ts); the embedded database is one session and reads through the DataSource.
+ */
+function createSourceReads(ds: DataSource, db: DatabaseConfig): Reads {
+  if (db.kind !== 'postgres' || !db.readLanes) return dataSourceReads(ds);
+  return new PipelinedReads({
+    client: { connectionString: db.url, types: pgTypes, application_name: 'samverkan-hub-reads' },
+    lanes: db.readLanes,
+    logger: () => ds.logger,
+  });
 }

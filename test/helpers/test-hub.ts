@@ -44,9 +44,11 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
     AUTH_JWT_SECRET: TEST_SECRET,
     SHUTDOWN_GRACE_MS: '2000',
     DEMO_DATA: 'off',
+    // On a server, the database settings as the hub reads them (pipelined source reads…).
+    ...(db.url ? { DATABASE_URL: db.url } : {}),
     ...env,
   });
-  return { ...config, database: db.config };
+  return db.url ? config : { ...config, database: db.config };
 }
 
 export async function startTestHub(

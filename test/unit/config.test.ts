@@ -68,12 +68,13 @@ describe('loadConfig database', () => {
     });
   });
 
-  it('DATABASE_URL selects PostgreSQL with the default pool size', () => {
+  it('DATABASE_URL selects PostgreSQL with the default pool size and four read pipelines', () => {
     const url = 'postgres://hub:pw@db.example:5432/hub';
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual({
       kind: 'postgres',
       url,
       poolSize: 10,
+      readLanes: 4,
     });
   });
 
@@ -83,7 +84,17 @@ describe('loadConfig database', () => {
       kind: 'postgres',
       url,
       poolSize: 25,
+      readLanes: 4,
     });
+  });
+
+  it('DB_READ_PIPELINES sets the read pipelines (0 reads through the pool); out of range is rejected', () => {
+    const url = 'postgresql://localhost/hub';
+    expect(loadConfig({ DATABASE_URL: url, DB_READ_PIPELINES: '0' }).database).toMatchObject({
+      readLanes: 0,
+    });
+    expect(configError({ DB_READ_PIPELINES: '-1' }).message).toContain('DB_READ_PIPELINES');
+    expect(configError({ DB_READ_PIPELINES: '33' }).message).toContain('DB_READ_PIPELINES');
   });
 
   it('a DATABASE_URL that is not a postgres URL is named in the error', () => {

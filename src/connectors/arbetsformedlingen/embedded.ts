@@ -1,6 +1,6 @@
 import { prepared } from '../../db/prepared';
 import { uuidArray } from '../../db/uuid-array';
-import type { DataSource } from 'typeorm';
+import type { Reads } from '../../db/pipelined-reads';
 import type { EmploymentServiceStatusRecord, SourceConnector } from '../types';
 
 interface Row {
@@ -35,12 +35,12 @@ const JOB_SEEKERS =
 export class EmbeddedArbetsformedlingen implements SourceConnector<EmploymentServiceStatusRecord> {
   readonly source = 'arbetsformedlingen' as const;
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: Reads) {}
 
   async loadByPersonIds(
     personIds: readonly string[],
   ): Promise<Map<string, EmploymentServiceStatusRecord>> {
-    const rows = await this.ds.query<Row[]>(JOB_SEEKERS, [uuidArray(personIds)]);
+    const rows = await this.db.query<Row>(JOB_SEEKERS, [uuidArray(personIds)]);
     const fetchedAt = new Date();
     return new Map(
       rows.map((r) => [

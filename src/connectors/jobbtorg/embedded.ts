@@ -1,6 +1,6 @@
 import { prepared } from '../../db/prepared';
 import { uuidArray } from '../../db/uuid-array';
-import type { DataSource } from 'typeorm';
+import type { Reads } from '../../db/pipelined-reads';
 import type {
   JobCentreEnrolmentRecord,
   SourceCallContext,
@@ -66,7 +66,7 @@ const SQL = [
 export class EmbeddedJobbtorg implements SourceConnector<JobCentreEnrolmentRecord> {
   readonly source = 'jobbtorg' as const;
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: Reads) {}
 
   async loadByPersonIds(
     personIds: readonly string[],
@@ -75,7 +75,7 @@ export class EmbeddedJobbtorg implements SourceConnector<JobCentreEnrolmentRecor
   ): Promise<Map<string, JobCentreEnrolmentRecord>> {
     const interventions = !details || details.has('interventions');
     const interruptions = !details || details.has('interruptions');
-    const rows = await this.ds.query<Row[]>(SQL[+interventions][+interruptions], [
+    const rows = await this.db.query<Row>(SQL[+interventions][+interruptions], [
       uuidArray(personIds),
     ]);
     return new Map(

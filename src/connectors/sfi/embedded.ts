@@ -1,6 +1,6 @@
 import { prepared } from '../../db/prepared';
 import { uuidArray } from '../../db/uuid-array';
-import type { DataSource } from 'typeorm';
+import type { Reads } from '../../db/pipelined-reads';
 import type { SfiEnrolmentRecord, SourceConnector } from '../types';
 
 interface Row {
@@ -28,10 +28,10 @@ const ENROLMENTS =
 export class EmbeddedSfi implements SourceConnector<SfiEnrolmentRecord[]> {
   readonly source = 'sfi' as const;
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: Reads) {}
 
   async loadByPersonIds(personIds: readonly string[]): Promise<Map<string, SfiEnrolmentRecord[]>> {
-    const rows = await this.ds.query<Row[]>(ENROLMENTS, [uuidArray(personIds)]);
+    const rows = await this.db.query<Row>(ENROLMENTS, [uuidArray(personIds)]);
     const out = new Map<string, SfiEnrolmentRecord[]>();
     for (const r of rows) {
       const list = out.get(r.person_id) ?? [];

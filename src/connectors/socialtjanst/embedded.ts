@@ -1,6 +1,6 @@
 import { prepared } from '../../db/prepared';
 import { uuidArray } from '../../db/uuid-array';
-import type { DataSource } from 'typeorm';
+import type { Reads } from '../../db/pipelined-reads';
 import type {
   AssistanceDecisionRecord,
   FinancialAidCaseRecord,
@@ -51,7 +51,7 @@ const CASES_ONLY = prepared(casesSql(false));
 export class EmbeddedSocialtjanst implements SourceConnector<FinancialAidCaseRecord> {
   readonly source = 'socialtjanst' as const;
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: Reads) {}
 
   async loadByPersonIds(
     personIds: readonly string[],
@@ -59,7 +59,7 @@ export class EmbeddedSocialtjanst implements SourceConnector<FinancialAidCaseRec
     details?: SourceDetails,
   ): Promise<Map<string, FinancialAidCaseRecord>> {
     const withDecisions = !details || details.has('decisions');
-    const rows = await this.ds.query<Row[]>(withDecisions ? WITH_DECISIONS : CASES_ONLY, [
+    const rows = await this.db.query<Row>(withDecisions ? WITH_DECISIONS : CASES_ONLY, [
       uuidArray(personIds),
     ]);
     return new Map(

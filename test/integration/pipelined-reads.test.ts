@@ -1,0 +1,168 @@
+/**
+ * The sources' pipelined reads (src/db/pipelined-reads.ts) against a real PostgreSQL server:
+ * where a turn's reads go, that they leave in one write when every lane is busy, that a
+ * failing statement or a lost connection fails only what it must, named statements, and
+ * shutdown. The embedded database has no such reads (one session), so this runs on a server.
+ */
+import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
+import { Client } from 'pg';
+import type { Logger as TypeOrmLogger } from 'typeorm';
+import { pgTypes } from '../../src/db/data-source';
+import { PipelinedReads } from '../../src/db/pipelined-reads';
+import { prepared } from '../../src/db/prepared';
+import { createTestDatabase, onPostgresServer, type TestDatabase } from '../helpers/database';
+import { SqlCounter } from '../helpers/sql-counter';
+
+const onServer = onPostgresServer ? test : test.skip;
+
+let db: TestDatabase | undefined;
+let admin: Client | undefined;
+const open: PipelinedReads[] = [];
+
+beforeAll(async () => {
+  if (!onPostgresServer) return;
+  db = await createTestDatabase();
+  admin = new Client({ connectionString: db.url });
+  await admin.connect();
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((r) => r.close()));
+});
+
+afterAll(async () => {
+  await admin?.end();
+  await db?.drop();
+});
+
+function reads(lanes: number, logger?: TypeOrmLogger): { reads: PipelinedReads; app: string } {
+  const app = `pipelined-test-${randomBytes(4).toString('hex')}`;
+  const r = new PipelinedReads({
+    client: { connectionString: db?.url, types: pgTypes, application_name: app },
+    lanes,
+    logger: () => logger,
+  });
+  open.push(r);
+  return { reads: r, app };
+}
+
+const pidOf = (r: PipelinedReads) =>
+  r.query<{ pid: number }>('SELECT pg_backend_pid() AS pid', []).then(([row]) => row.pid);
+
+/** Waits until the turn in which the caller issued its reads has ended (they are sent). */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Counts the writes to the database server's port made while `fn` runs. */
+async function countWrites<T>(fn: () => Promise<T>): Promise<{ result: T; writes: number }> {
+  const port = Number(new URL(db?.url ?? '').port || 5432);
+  const write = jest.spyOn(Socket.prototype, '_write' as never);
+  const writev = jest.spyOn(Socket.prototype, '_writev' as never);
+  const toServer = (contexts: unknown[]) =>
+    contexts.filter((s) => (s as Socket).remotePort === port).length;
+  try {
+    const result = await fn();
+    return { result, writes: toServer(write.mock.contexts) + toServer(writev.mock.contexts) };
+  } finally {
+    write.mockRestore();
+    writev.mockRestore();
+  }
+}
+
+onServer('reads issued together run side by side while lanes are idle', async () => {
+  const { reads: r } = reads(4);
+  const pids = await Promise.all([pidOf(r), pidOf(r), pidOf(r), pidOf(r)]);
+  expect(new Set(pids).size).toBe(4);
+});
+
+onServer(
+  'when every lane is busy, one turn’s reads share a lane and leave in one write',
+  async () => {
+    const { reads: r } = reads(2);
+    // Connect both lanes and learn their backends.
+    const lanes = await Promise.all([pidOf(r), pidOf(r)]);
+    expect(new Set(lanes).size).toBe(2);
+    const busy = [r.query('SELECT pg_sleep(0.3)', []), r.query('SELECT pg_sleep(0.3)', [])];
+    await nextTurn();
+    const { result: pids, writes } = await countWrites(async () => {
+      const turn = [pidOf(r), pidOf(r), pidOf(r), pidOf(r)];
+      await nextTurn();
+      return Promise.all(turn);
+    });
+    await Promise.all(busy);
+    expect(new Set(pids).size).toBe(1);
+    expect(lanes).toContain(pids[0]);
+    expect(writes).toBe(1);
+  },
+);
+
+onServer('a failing statement fails alone; the reads around it on its lane answer', async () => {
+  const { reads: r } = reads(1);
+  const results = await Promise.allSettled([
+    r.query<{ n: number }>('SELECT 1 AS n', []),
+    r.query('SELECT 1 / $1::int AS n', [0]),
+    r.query<{ n: number }>('SELECT $1::int AS n', [3]),
+  ]);
+  expect(results[0]).toEqual({ status: 'fulfilled', value: [{ n: 1 }] });
+  expect(results[1].status).toBe('rejected');
+  expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: '22012' });
+  expect(results[2]).toEqual({ status: 'fulfilled', value: [{ n: 3 }] });
+});
+
+onServer('a lost connection fails the reads on it; the next read opens a new one', async () => {
+  const { reads: r } = reads(1);
+  const before = await pidOf(r);
+  // Expected to fail from the start: it may reject before the terminate's own answer arrives.
+  const sleeping = expect(r.query('SELECT pg_sleep(10)', [])).rejects.toThrow();
+  await nextTurn();
+  await admin?.query('SELECT pg_terminate_backend($1)', [before]);
+  await sleeping;
+  const after = await pidOf(r);
+  expect(after).not.toBe(before);
+});
+
+onServer(
+  'registered texts go out named, also while their first Parse is still in flight',
+  async () => {
+    const { reads: r } = reads(1);
+    const sql = prepared('SELECT $1::int * 2 AS twice /* pipelined-reads test */');
+    const answers = await Promise.all(
+      Array.from({ length: 7 }, (_, i) => r.query<{ twice: number }>(sql, [i])),
+    );
+    expect(answers.map(([row]) => row.twice)).toEqual([0, 2, 4, 6, 8, 10, 12]);
+    const statements = await r.query<{ statement: string }>(
+      'SELECT statement FROM pg_prepared_statements',
+      [],
+    );
+    expect(statements.map((s) => s.statement)).toContain(sql);
+  },
+);
+
+onServer('every read is told to the logger, as TypeORM tells its own', async () => {
+  const counter = new SqlCounter();
+  const { reads: r } = reads(2, counter);
+  const { statements } = await counter.measure(() =>
+    Promise.all([r.query('SELECT 1', []), r.query('SELECT 2', [])]),
+  );
+  expect(statements).toEqual(['SELECT 1', 'SELECT 2']);
+});
+
+onServer('close ends every connection it opened, and later reads are refused', async () => {
+  const { reads: r, app } = reads(3);
+  await Promise.all([pidOf(r), pidOf(r), pidOf(r)]);
+  const count = async () =>
+    Number(
+      (
+        await admin?.query<{ n: string }>(
+          'SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1',
+          [app],
+        )
+      )?.rows[0].n,
+    );
+  expect(await count()).toBe(3);
+  await r.close();
+  for (let i = 0; i < 50 && (await count()) > 0; i += 1)
+    await new Promise((s) => setTimeout(s, 20));
+  expect(await count()).toBe(0);
+  await expect(pidOf(r)).rejects.toThrow('closed');
+});
