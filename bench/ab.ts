@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { caseloadBody } from './caseload-query';
 import { coachTokens, startHub, type ServerEnv } from './caseload';
+import { hubMetrics } from './lib/hub-metrics';
 import { runLoad } from './lib/load';
 import { ReferralCandidates } from './lib/referral-writer';
 import { installCleanup, stopProcess, type Server } from './lib/processes';
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
     if (!oneAtATime) for (const [i, s] of sides.entries()) servers[i] = await start(s);
     const totals = sides.map(() => ({ requests: 0, seconds: 0, cpuMs: 0, pgMs: 0 }));
     /** Per round and side: requests/s, hub and PostgreSQL CPU per request. */
-    const perRound: { rps: number; cpu: number; pg: number }[][] = [];
+    const perRound: { rps: number; cpu: number; pg: number; gc: number }[][] = [];
     for (let round = 0; round < rounds; round++) {
       // Alternate which side goes first, so neither always gets the warmer minute.
       const order = round % 2 === 0 ? [0, 1] : [1, 0];
@@ -126,6 +127,7 @@ async function main(): Promise<void> {
         const cpuBefore = processCpuMs(server.child.pid);
         const pgBefore = postgresCpu();
         const stealBefore = cpuTimes();
+        const gcBefore = (await hubMetrics(server.url)).gcSeconds;
         const r = await runLoad({
           kind,
           url: server.url,
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
         const cpuMs = (processCpuMs(server.child.pid) ?? 0) - (cpuBefore ?? 0);
         const pgMs = postgresCpuSince(pgBefore) ?? 0;
         const steal = stealPercent(stealBefore);
+        const gcMs = ((await hubMetrics(server.url)).gcSeconds - gcBefore) * 1000;
         if (oneAtATime) {
           await stopProcess(server.child);
           servers[i] = null;
@@ -146,9 +149,9 @@ async function main(): Promise<void> {
         totals[i].seconds += durationS;
         totals[i].cpuMs += cpuMs * (r.requests / all);
         totals[i].pgMs += pgMs * (r.requests / all);
-        perRound[round][i] = { rps: r.rps, cpu: cpuMs / all, pg: pgMs / all };
+        perRound[round][i] = { rps: r.rps, cpu: cpuMs / all, pg: pgMs / all, gc: gcMs / all };
         console.log(
-          `round ${round + 1} ${sides[i].name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, hub CPU ${(cpuMs / all).toFixed(2)} ms/req, PostgreSQL ${(pgMs / all).toFixed(2)} ms/req, steal ${steal === null ? '?' : steal.toFixed(0)} % (non-2xx ${r.non2xx}, mismatches ${r.mismatches})`,
+          `round ${round + 1} ${sides[i].name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, hub CPU ${(cpuMs / all).toFixed(2)} ms/req (GC ${(gcMs / all).toFixed(2)}), PostgreSQL ${(pgMs / all).toFixed(2)} ms/req, steal ${steal === null ? '?' : steal.toFixed(0)} % (non-2xx ${r.non2xx}, mismatches ${r.mismatches})`,
         );
       }
     }
@@ -164,10 +167,16 @@ async function main(): Promise<void> {
     console.log(`B/A requests/s: ${(summary[1].rps / summary[0].rps).toFixed(3)}`);
     // The median of the rounds' own B/A: a round's two sides ran in the same minute, so a
     // drift of the machine's speed between rounds (or a stolen round) moves it least.
-    for (const k of ['rps', 'cpu', 'pg'] as const) {
+    const labels = {
+      rps: 'requests/s',
+      cpu: 'hub CPU/req',
+      gc: 'hub GC/req',
+      pg: 'PostgreSQL CPU/req',
+    };
+    for (const k of ['rps', 'cpu', 'gc', 'pg'] as const) {
       const ratios = perRound.map((p) => p[1][k] / p[0][k]);
       console.log(
-        `B/A ${k === 'rps' ? 'requests/s' : k === 'cpu' ? 'hub CPU/req' : 'PostgreSQL CPU/req'} per round: ${ratios.map((x) => x.toFixed(2)).join(' ')}; median ${median(ratios).toFixed(3)}`,
+        `B/A ${labels[k]} per round: ${ratios.map((x) => x.toFixed(2)).join(' ')}; median ${median(ratios).toFixed(3)}`,
       );
     }
   } finally {

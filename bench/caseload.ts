@@ -10,7 +10,7 @@ import { caseloadBody, comparableData, comparableErrors } from './caseload-query
 import { runLoad, type LoadResult } from './lib/load';
 import { cpuPerRequest, postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
 import { cpuTimes, stealPercent } from './lib/steal';
-import { startServer, stopProcess, type Server } from './lib/processes';
+import { startScriptNodeArgs, startServer, stopProcess, type Server } from './lib/processes';
 import type { Settings } from './lib/settings';
 
 export type ServerName = 'hub' | 'peer' | 'floor';
@@ -52,7 +52,8 @@ export function hubArgs(
   extra: string[] = [],
   entry = join(ROOT, 'dist', 'src', 'index.js'),
 ): string[] {
-  return [...extra, entry];
+  // Flags given here (AB_*_NODE_ARGS) come after the start script's and win over them.
+  return [...startScriptNodeArgs(), ...extra, entry];
 }
 
 export function startHub(

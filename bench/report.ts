@@ -61,6 +61,11 @@ function machineSection(r: RunResults): string[] {
     }`,
     `- CPU: ${m.cpu}, ${m.cores} cores; RAM ${m.memoryGiB} GiB; ${m.os}; load average at start ${m.loadAverage.join(' / ')}`,
     `- Node ${m.node}; PostgreSQL ${m.postgres} (same machine)`,
+    ...(m.hubNodeArgs
+      ? [
+          `- Node flags: the hub ${m.hubNodeArgs.length ? m.hubNodeArgs.map((a) => `\`${a}\``).join(' ') : 'none'} (its \`npm start\`), the peer and the floor none; \`BENCH_NODE_ARGS\` (in the overrides, if set) goes to all three`,
+        ]
+      : []),
     `- Packages: ${Object.entries(m.packages)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'pg';
+import { startScriptNodeArgs } from './processes';
 
 export interface MachineInfo {
   date: string;
@@ -18,6 +19,8 @@ export interface MachineInfo {
   commit: string;
   /** BENCH_* variables set for this run (they change sizes and durations). */
   overrides: Record<string, string>;
+  /** The node flags the hub runs with, from its `npm start` (absent in older reports). */
+  hubNodeArgs?: string[];
 }
 
 const PACKAGES = [
@@ -65,6 +68,7 @@ export async function machineInfo(db: Client): Promise<MachineInfo> {
     postgres: rows[0].v,
     packages: Object.fromEntries(PACKAGES.map((p) => [p, installedVersion(p)])),
     commit: gitCommit(),
+    hubNodeArgs: startScriptNodeArgs(),
     overrides: Object.fromEntries(
       Object.entries(process.env).filter(
         (e): e is [string, string] =>

@@ -4,7 +4,8 @@
  * never leaves a server holding a port or a database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const children = new Set<ChildProcess>();
@@ -40,6 +41,29 @@ export interface Server {
 }
 
 const START_TIMEOUT_MS = 60_000;
+
+/**
+ * The node flags of the hub's `npm start` (package.json), so that the bench runs the hub
+ * as it is deployed: e.g. its young-generation size, which decides how much of a page's
+ * garbage is copied while requests overlap (docs/operations.md).
+ */
+export function startScriptNodeArgs(start = packageStartScript()): string[] {
+  const [node, ...rest] = start.trim().split(/\s+/);
+  if (node !== 'node') throw new Error(`npm start does not run node: ${start}`);
+  const flags: string[] = [];
+  for (const token of rest) {
+    if (!token.startsWith('--')) break;
+    flags.push(token);
+  }
+  return flags;
+}
+
+function packageStartScript(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return pkg.scripts.start;
+}
 
 /**
  * Node flags for every server the bench starts (BENCH_NODE_ARGS): a setting of the machine

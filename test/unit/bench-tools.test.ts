@@ -6,6 +6,7 @@
 import { comparableData, comparableErrors } from '../../bench/caseload-query';
 import { originOf, summarise } from '../../bench/profile-summary';
 import { cpuTimes, stealPercent } from '../../bench/lib/steal';
+import { startScriptNodeArgs } from '../../bench/lib/processes';
 
 describe('bench profile summary', () => {
   const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
@@ -95,5 +96,18 @@ describe('bench CPU steal', () => {
     expect(t!.total).toBeGreaterThan(0);
     expect(t!.steal).toBeGreaterThanOrEqual(0);
     expect(t!.steal).toBeLessThanOrEqual(t!.total);
+  });
+});
+
+describe('bench: the hub started as npm start starts it', () => {
+  it('takes the node flags between node and the entry', () => {
+    expect(
+      startScriptNodeArgs('node --max-semi-space-size=64 --trace-gc dist/src/index.js'),
+    ).toEqual(['--max-semi-space-size=64', '--trace-gc']);
+    expect(startScriptNodeArgs('node dist/src/index.js')).toEqual([]);
+  });
+
+  it('refuses a start script that does not run node', () => {
+    expect(() => startScriptNodeArgs('ts-node src/index.ts')).toThrow('does not run node');
   });
 });
