@@ -5,7 +5,7 @@
  * Why: a caseload page sends one read per source in the same turn of the event loop. From
  * the pool each goes out in its own `writev`, wakes its own backend and comes back in its own
  * read; on a small host the hub spent a fifth of its busy time in those sends (the bench's
- * profile). `pg`'s pipeline mode (node-postgres ≥ 8.21, documented under "Pipelining") lets a
+ * profile). `pg`'s pipeline mode (node-postgres 8.23, documented under "Pipelining") lets a
  * connection carry queries without waiting for the one before; the reads issued in one turn
  * are corked into a single write, and one backend answers them in order, each with its own
  * result or error (every query ends with its own Sync: a failing statement fails alone).

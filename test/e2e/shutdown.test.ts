@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { Client } from 'pg';
 import { makeToken } from '../../scripts/token';
+import { onPostgresServer } from '../helpers/database';
+import { fullSkarholmenPerson, insertPersons } from '../helpers/person-fixture';
 import { holdGraphQLRequest } from '../helpers/raw-http';
 import { killLeftoverProcesses, startServerProcess } from '../helpers/server-process';
 import { startTestHub, TEST_SECRET } from '../helpers/test-hub';
@@ -47,6 +50,42 @@ test('stop(): in-flight request completes, sockets close with 1001, data source 
   await stopped;
   expect(t.hub.status).toBe('stopped');
   expect(t.hub.dataSource.isInitialized).toBe(false);
+});
+
+const onServer = onPostgresServer ? test : test.skip;
+
+onServer('stop(): the connections of the pipelined source reads end with the hub', async () => {
+  const t = await startTestHub();
+  const admin = new Client({ connectionString: t.db.url });
+  await admin.connect();
+  try {
+    const [person] = await insertPersons(t.hub.dataSource, [fullSkarholmenPerson()]);
+    const token = await t.token({ role: 'JOB_CENTRE_COACH', org: 'jobbtorg-sydvast' });
+    const res = await t.gql<{ persons: { edges: { node: { id: string } }[] } }>(
+      `{ persons(filter: { jobCentreId: "jobbtorg-sydvast" }, first: 10) {
+           edges { node { id jobCentre { status } sfi { status } } } } }`,
+      { token },
+    );
+    expect(res.body.data?.persons.edges.map((e) => e.node.id)).toEqual([person.id]);
+    const readConnections = async () =>
+      Number(
+        (
+          await admin.query<{ n: string }>(
+            `SELECT count(*) AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND application_name = 'samverkan-hub-reads'`,
+          )
+        ).rows[0].n,
+      );
+    expect(await readConnections()).toBeGreaterThan(0);
+    await t.hub.stop();
+    // A backend leaves pg_stat_activity shortly after its client's Terminate.
+    for (let i = 0; i < 50 && (await readConnections()) > 0; i += 1)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await readConnections()).toBe(0);
+  } finally {
+    await admin.end();
+    await t.stop();
+  }
 });
 
 describe('as a process', () => {
