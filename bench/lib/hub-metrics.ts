@@ -7,18 +7,18 @@ export interface HubMetrics {
   gcSeconds: number;
 }
 
-function value(text: string, name: string): number {
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
-  return m ? Number(m[1]) : NaN;
+/** A metric's samples, one per label set, in the order the endpoint lists them. */
+function samples(text: string, name: string): number[] {
+  const line = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm');
+  return [...text.matchAll(line)].map((m) => Number(m[1]));
 }
 
-/** The sum of a metric over all its label sets. */
-function total(text: string, name: string): number {
-  let sum = 0;
-  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm')))
-    sum += Number(m[1]);
-  return sum;
-}
+/** The first sample (NaN when absent). */
+const value = (text: string, name: string): number => samples(text, name)[0] ?? NaN;
+
+/** The sum over all label sets. */
+const total = (text: string, name: string): number =>
+  samples(text, name).reduce((a, b) => a + b, 0);
 
 export async function hubMetrics(url: string): Promise<HubMetrics> {
   const text = await (await fetch(`${url}/metrics`)).text();

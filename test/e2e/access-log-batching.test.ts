@@ -5,6 +5,7 @@
  * its own request id, actor and operation and the persons it was answered with.
  */
 import { Client } from 'pg';
+import { countBackends, until } from '../helpers/pg-activity';
 import { fullSkarholmenPerson, insertPersons } from '../helpers/person-fixture';
 import { SqlCounter } from '../helpers/sql-counter';
 import { startTestHub, type TestHub } from '../helpers/test-hub';
@@ -54,18 +55,9 @@ async function holdInsertsUntilSlotsBusy(): Promise<() => Promise<void>> {
   await blocker.query('BEGIN');
   await blocker.query('LOCK TABLE access_log IN SHARE MODE');
   return async () => {
-    const waiting = async () =>
-      Number(
-        (
-          await blocker.query<{ n: string }>(
-            `SELECT count(*) AS n FROM pg_stat_activity
-              WHERE datname = current_database() AND wait_event_type = 'Lock'
-                AND query LIKE 'INSERT INTO access_log%'`,
-          )
-        ).rows[0].n,
-      );
-    for (let i = 0; i < 500 && (await waiting()) < 2; i += 1)
-      await new Promise((r) => setTimeout(r, 10));
+    const waiting = () =>
+      countBackends(blocker, "wait_event_type = 'Lock' AND query LIKE 'INSERT INTO access_log%'");
+    await until(async () => (await waiting()) >= 2, { timeoutMs: 5000, everyMs: 10 });
     await new Promise((r) => setTimeout(r, 300));
     await blocker.query('COMMIT');
     await blocker.end();

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { Client } from 'pg';
 import { makeToken } from '../../scripts/token';
 import { onPostgresServer } from '../helpers/database';
+import { countBackends, until } from '../helpers/pg-activity';
 import { fullSkarholmenPerson, insertPersons } from '../helpers/person-fixture';
 import { holdGraphQLRequest } from '../helpers/raw-http';
 import { killLeftoverProcesses, startServerProcess } from '../helpers/server-process';
@@ -67,20 +68,11 @@ onServer('stop(): the connections of the pipelined source reads end with the hub
       { token },
     );
     expect(res.body.data?.persons.edges.map((e) => e.node.id)).toEqual([person.id]);
-    const readConnections = async () =>
-      Number(
-        (
-          await admin.query<{ n: string }>(
-            `SELECT count(*) AS n FROM pg_stat_activity
-              WHERE datname = current_database() AND application_name = 'samverkan-hub-reads'`,
-          )
-        ).rows[0].n,
-      );
+    const readConnections = () => countBackends(admin, "application_name = 'samverkan-hub-reads'");
     expect(await readConnections()).toBeGreaterThan(0);
     await t.hub.stop();
     // A backend leaves pg_stat_activity shortly after its client's Terminate.
-    for (let i = 0; i < 50 && (await readConnections()) > 0; i += 1)
-      await new Promise((r) => setTimeout(r, 20));
+    await until(async () => (await readConnections()) === 0);
     expect(await readConnections()).toBe(0);
   } finally {
     await admin.end();

@@ -12,6 +12,7 @@ import { pgTypes } from '../../src/db/data-source';
 import { PipelinedReads } from '../../src/db/pipelined-reads';
 import { prepared } from '../../src/db/prepared';
 import { createTestDatabase, onPostgresServer, type TestDatabase } from '../helpers/database';
+import { countBackends, until } from '../helpers/pg-activity';
 import { SqlCounter } from '../helpers/sql-counter';
 
 const onServer = onPostgresServer ? test : test.skip;
@@ -150,19 +151,10 @@ onServer('every read is told to the logger, as TypeORM tells its own', async () 
 onServer('close ends every connection it opened, and later reads are refused', async () => {
   const { reads: r, app } = reads(3);
   await Promise.all([pidOf(r), pidOf(r), pidOf(r)]);
-  const count = async () =>
-    Number(
-      (
-        await admin?.query<{ n: string }>(
-          'SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1',
-          [app],
-        )
-      )?.rows[0].n,
-    );
+  const count = () => countBackends(admin!, 'application_name = $1', [app]);
   expect(await count()).toBe(3);
   await r.close();
-  for (let i = 0; i < 50 && (await count()) > 0; i += 1)
-    await new Promise((s) => setTimeout(s, 20));
+  await until(async () => (await count()) === 0);
   expect(await count()).toBe(0);
   await expect(pidOf(r)).rejects.toThrow('closed');
 });
