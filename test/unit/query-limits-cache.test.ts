@@ -104,3 +104,20 @@ test('each operation of a document is costed by its own name', () => {
   expect(codes(doc, {}, 'Big')[0]?.[0]).toBe('QUERY_TOO_COMPLEX');
   expect(codes(doc, {}, 'Small')).toEqual([]);
 });
+
+test('an operation whose cost no variable changes answers as a fresh analysis, bad variables before or after good ones', () => {
+  // $name changes nothing of the cost: items(first: 50) is over the limit, item is within it.
+  const big = 'query Big($name: String) { items(first: 50) { edges { node { id name } } } }';
+  const small = 'query Small($name: String) { item { id name } }';
+  const bad = { name: { not: 'a string' } };
+  for (const text of [big, small]) {
+    const kept = parse(text);
+    for (const vars of [bad, { name: 'a' }, {}, bad, { name: 'b' }, bad])
+      expect(codes(kept, vars)).toEqual(codes(parse(text), vars));
+  }
+  // What a fresh analysis gives: over the limit with good variables; nothing with bad ones
+  // (no cost can be known; execution reports them).
+  expect(codes(parse(big), { name: 'a' })[0]?.[0]).toBe('QUERY_TOO_COMPLEX');
+  expect(codes(parse(big), bad)).toEqual([]);
+  expect(codes(parse(small), { name: 'a' })).toEqual([]);
+});
