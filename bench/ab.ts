@@ -17,7 +17,7 @@
  */
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { caseloadBody } from './caseload-query';
+import { caseloadRequests } from './caseload-query';
 import { coachTokens, startHub, type ServerEnv } from './caseload';
 import { hubMetrics } from './lib/hub-metrics';
 import { runLoad } from './lib/load';
@@ -85,10 +85,7 @@ async function main(): Promise<void> {
     SECRET,
     rows.map((r) => r.id),
   );
-  const caseload = [...tokens].map(([jobCentreId, token]) => ({
-    headers: { authorization: `Bearer ${token}` },
-    body: caseloadBody('hub', jobCentreId),
-  }));
+  const caseload = caseloadRequests('hub', tokens);
   // Persons for one run each, at up to 1,000 createReferral/s (the hub makes a few hundred).
   const perRun = 1000 * (durationS + warmUpS);
   const variants = () => {

@@ -4,6 +4,8 @@
  * (`caseload`, `rowId`), so aliases give the same response shape:
  * `{ data: { persons: { edges: [ { node: { id, givenName, … } } ] } } }`.
  */
+import type { RequestVariant } from './lib/load';
+
 export const PAGE_SIZE = 50;
 
 export const HUB_QUERY = `query Caseload($jobCentreId: ID!) {
@@ -47,6 +49,17 @@ export function caseloadBody(server: 'hub' | 'peer' | 'floor', jobCentreId: stri
     query: server === 'peer' ? PEER_QUERY : HUB_QUERY,
     variables: { jobCentreId },
   });
+}
+
+/** The caseload requests a load generator rotates through: one per job centre, as its coach. */
+export function caseloadRequests(
+  server: 'hub' | 'peer' | 'floor',
+  tokens: ReadonlyMap<string, string>,
+): RequestVariant[] {
+  return [...tokens].map(([jobCentreId, token]) => ({
+    headers: { authorization: `Bearer ${token}` },
+    body: caseloadBody(server, jobCentreId),
+  }));
 }
 
 interface Body {

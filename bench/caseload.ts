@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { makeToken } from '../scripts/token';
-import { caseloadBody, comparableData, comparableErrors } from './caseload-query';
+import { caseloadBody, caseloadRequests, comparableData, comparableErrors } from './caseload-query';
 import { runLoad, type LoadResult } from './lib/load';
 import { cpuPerRequest, postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
 import { cpuTimes, stealPercent } from './lib/steal';
@@ -186,10 +186,7 @@ export async function runCaseload(
           connections: concurrency,
           warmUpS: settings.warmUpS,
           durationS: settings.durationS,
-          variants: [...tokens].map(([jobCentreId, token]) => ({
-            headers: { authorization: `Bearer ${token}` },
-            body: caseloadBody(s, jobCentreId),
-          })),
+          variants: caseloadRequests(s, tokens),
         });
         const r = results[s];
         const cpuAfter = processCpuMs(servers[s].child.pid);

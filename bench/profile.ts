@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseloadBody } from './caseload-query';
+import { caseloadRequests } from './caseload-query';
 import { coachTokens, startHub, type ServerEnv } from './caseload';
 import { runEventsOnce } from './events';
 import { runLoad, type RequestVariant } from './lib/load';
@@ -91,10 +91,7 @@ export async function runProfile(
           connections: 16,
           warmUpS: 0,
           durationS: settings.profileDurationS,
-          variants: [...tokens].map(([jc, token]) => ({
-            headers: { authorization: `Bearer ${token}` },
-            body: caseloadBody('hub', jc),
-          })),
+          variants: caseloadRequests('hub', tokens),
         })
       ).rps,
     log,

@@ -4,7 +4,7 @@
  * from the same minutes. Used by the gateway and tracing parts.
  */
 import { post } from '../caseload';
-import { caseloadBody, comparableData } from '../caseload-query';
+import { caseloadBody, caseloadRequests, comparableData } from '../caseload-query';
 import { runLoad, type LoadResult } from './load';
 import type { Server } from './processes';
 import type { Settings } from './settings';
@@ -32,10 +32,7 @@ export async function loadInTurn<S extends string>(
         connections: concurrency,
         warmUpS: settings.warmUpS,
         durationS: settings.durationS,
-        variants: [...tokens].map(([jobCentreId, token]) => ({
-          headers: { authorization: `Bearer ${token}` },
-          body: caseloadBody('hub', jobCentreId),
-        })),
+        variants: caseloadRequests('hub', tokens),
       });
       results[s] = r;
       log(
