@@ -90,8 +90,8 @@ interface OperationCosts {
   costs: Map<string, number | null>;
 }
 
-/** The key of the one cost an operation has when no variable changes it. */
-const NO_COST_VARIABLES = '[]';
+/** The key of the one cost an operation has when no variable changes it (costOf's key of no values). */
+const NO_COST_VARIABLES = JSON.stringify([]);
 
 /** Costs kept per operation: a hot document is asked with few distinct page sizes. */
 const COSTS_PER_OPERATION = 32;
