@@ -20,6 +20,7 @@ import { Client } from 'pg';
 import { caseloadRequests } from './caseload-query';
 import { coachTokens, startHub, type ServerEnv } from './caseload';
 import { hubMetrics } from './lib/hub-metrics';
+import { describeShare, mainThreadShare, markMainThread } from './lib/main-thread';
 import { runLoad } from './lib/load';
 import { ReferralCandidates } from './lib/referral-writer';
 import { installCleanup, stopProcess, type Server } from './lib/processes';
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
         const pgBefore = postgresCpu();
         const stealBefore = cpuTimes();
         const gcBefore = (await hubMetrics(server.url)).gcSeconds;
+        const threadBefore = await markMainThread(server.child.pid, server.url);
         const r = await runLoad({
           kind,
           url: server.url,
@@ -137,6 +139,10 @@ async function main(): Promise<void> {
         const pgMs = postgresCpuSince(pgBefore) ?? 0;
         const steal = stealPercent(stealBefore);
         const gcMs = ((await hubMetrics(server.url)).gcSeconds - gcBefore) * 1000;
+        const thread = mainThreadShare(
+          threadBefore,
+          await markMainThread(server.child.pid, server.url),
+        );
         if (oneAtATime) {
           await stopProcess(server.child);
           servers[i] = null;
@@ -148,7 +154,7 @@ async function main(): Promise<void> {
         totals[i].pgMs += pgMs * (r.requests / all);
         perRound[round][i] = { rps: r.rps, cpu: cpuMs / all, pg: pgMs / all, gc: gcMs / all };
         console.log(
-          `round ${round + 1} ${sides[i].name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, hub CPU ${(cpuMs / all).toFixed(2)} ms/req (GC ${(gcMs / all).toFixed(2)}), PostgreSQL ${(pgMs / all).toFixed(2)} ms/req, steal ${steal === null ? '?' : steal.toFixed(0)} % (non-2xx ${r.non2xx}, mismatches ${r.mismatches})`,
+          `round ${round + 1} ${sides[i].name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, hub CPU ${(cpuMs / all).toFixed(2)} ms/req (GC ${(gcMs / all).toFixed(2)}), PostgreSQL ${(pgMs / all).toFixed(2)} ms/req, ${describeShare(thread)}, steal ${steal === null ? '?' : steal.toFixed(0)} % (non-2xx ${r.non2xx}, mismatches ${r.mismatches})`,
         );
       }
     }

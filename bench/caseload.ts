@@ -10,6 +10,12 @@ import { caseloadBody, caseloadRequests, comparableData, comparableErrors } from
 import { runLoad, type LoadResult } from './lib/load';
 import { cpuPerRequest, postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
 import { cpuTimes, stealPercent } from './lib/steal';
+import {
+  describeShare,
+  mainThreadShare,
+  markMainThread,
+  type MainThreadShare,
+} from './lib/main-thread';
 import { startScriptNodeArgs, startServer, stopProcess, type Server } from './lib/processes';
 import type { Settings } from './lib/settings';
 
@@ -36,6 +42,8 @@ export interface CaseloadResult {
     postgresCpuMsPerRequest?: Record<ServerName, number | null>;
     /** Percent of CPU time the host stole while that server was loaded (lib/steal.ts). */
     stealPercent?: Record<ServerName, number | null>;
+    /** How much of each server's one JavaScript thread the load took (lib/main-thread.ts). */
+    mainThread?: Record<ServerName, MainThreadShare>;
   }[];
 }
 
@@ -176,7 +184,10 @@ export async function runCaseload(
       const cpu = {} as Record<ServerName, number | null>;
       const pgCpu = {} as Record<ServerName, number | null>;
       const steal = {} as Record<ServerName, number | null>;
+      const mainThread = {} as Record<ServerName, MainThreadShare>;
       for (const s of SERVERS) {
+        const hubUrl = s === 'hub' ? servers[s].url : undefined;
+        const threadBefore = await markMainThread(servers[s].child.pid, hubUrl);
         const stealBefore = cpuTimes();
         const cpuBefore = processCpuMs(servers[s].child.pid);
         const pgBefore = postgresCpu();
@@ -192,13 +203,17 @@ export async function runCaseload(
         const cpuAfter = processCpuMs(servers[s].child.pid);
         const pgMs = postgresCpuSince(pgBefore);
         const stolen = stealPercent(stealBefore);
+        mainThread[s] = mainThreadShare(
+          threadBefore,
+          await markMainThread(servers[s].child.pid, hubUrl),
+        );
         steal[s] = stolen === null ? null : Math.round(stolen * 10) / 10;
         const perRequest = (ms: number | null) =>
           cpuPerRequest(ms, r.requests, r.rps, settings.warmUpS);
         cpu[s] = perRequest(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore);
         pgCpu[s] = perRequest(pgMs);
         log(
-          `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${cpu[s] ?? '?'} ms/req, PostgreSQL ${pgCpu[s] ?? '?'} ms/req, steal ${steal[s] ?? '?'} %  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
+          `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${cpu[s] ?? '?'} ms/req, PostgreSQL ${pgCpu[s] ?? '?'} ms/req, ${describeShare(mainThread[s])}, steal ${steal[s] ?? '?'} %  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
         );
       }
       runs.push({
@@ -207,6 +222,7 @@ export async function runCaseload(
         cpuMsPerRequest: cpu,
         postgresCpuMsPerRequest: pgCpu,
         stealPercent: steal,
+        mainThread,
       });
     }
     return { jobCentres, checks, runs };

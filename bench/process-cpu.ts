@@ -9,16 +9,31 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Clock ticks per second (USER_HZ): 100 on every Linux Node supports. */
 const USER_HZ = 100;
 
-export function processCpuMs(pid: number | undefined): number | null {
-  if (pid === undefined || process.platform !== 'linux') return null;
+/** user + system ms of a /proc stat file (a process's or one of its threads'). */
+function statCpuMs(path: string): number | null {
   try {
     // Fields after the command name (which may contain spaces and ends with ") "): state is
     // field 3, utime 14 and stime 15 of proc(5), so indices 11 and 12 here.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
   } catch {
     return null;
   }
+}
+
+export function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined || process.platform !== 'linux') return null;
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of a process's main thread alone (its thread id is the pid): for a Node server,
+ * the thread that runs all its JavaScript. The process's count adds the GC helpers and
+ * libuv's pool, which run beside it.
+ */
+export function mainThreadCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined || process.platform !== 'linux') return null;
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 }
 
 /**

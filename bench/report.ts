@@ -8,6 +8,7 @@ import type { GatewayResult } from './gateway';
 import type { TracingResult } from './tracing';
 import type { WritesResult } from './writes';
 import type { MachineInfo } from './lib/machine';
+import { describeShare } from './lib/main-thread';
 import type { Settings } from './lib/settings';
 import type { Profiled } from './profile';
 
@@ -124,6 +125,25 @@ function caseloadSection(c: CaseloadResult): string[] {
       ),
       '',
     );
+  const thread = (run: CaseloadResult['runs'][number], s: 'hub' | 'peer' | 'floor') => {
+    const share = run.mainThread?.[s];
+    if (!share || share.cpuPercent === null) return '—';
+    return share.loopPercent === null
+      ? `${share.cpuPercent} %`
+      : `${share.cpuPercent} % (loop busy ${share.loopPercent} %)`;
+  };
+  if (c.runs.some((run) => run.mainThread))
+    lines.push(
+      "Each server's main thread (the one that runs its JavaScript), CPU as a share of the load's wall time, warm-up included; for the hub also its event loop's busy time (`hub_event_loop_busy_seconds_total`). Near 100 %, a server is bound by that one thread whatever CPU the host has left:",
+      '',
+      '| concurrency | hub | peer | floor |',
+      '| ---: | ---: | ---: | ---: |',
+      ...c.runs.map(
+        (run) =>
+          `| ${run.concurrency} | ${thread(run, 'hub')} | ${thread(run, 'peer')} | ${thread(run, 'floor')} |`,
+      ),
+      '',
+    );
   const bytes = c.runs[0]?.results;
   if (bytes)
     lines.push(
@@ -222,7 +242,7 @@ function writesSection(w: WritesResult, concurrency: number): string[] {
     '',
     ...(w.hubCpuMsPerRequest != null
       ? [
-          `CPU per createReferral: hub ${w.hubCpuMsPerRequest} ms, PostgreSQL ${w.postgresCpuMsPerRequest ?? '—'} ms (user + system from the kernel, warm-up included).`,
+          `CPU per createReferral: hub ${w.hubCpuMsPerRequest} ms, PostgreSQL ${w.postgresCpuMsPerRequest ?? '—'} ms (user + system from the kernel, warm-up included); the hub's ${describeShare(w.mainThread)} of the load's wall time.`,
           '',
         ]
       : []),

@@ -16,6 +16,12 @@ import { Client } from 'pg';
 import { startHub, type ServerEnv } from './caseload';
 import { cpuPerRequest, postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
 import { runLoad, type LoadResult } from './lib/load';
+import {
+  describeShare,
+  mainThreadShare,
+  markMainThread,
+  type MainThreadShare,
+} from './lib/main-thread';
 import { stopProcess } from './lib/processes';
 import type { ReferralCandidates } from './lib/referral-writer';
 import type { Settings } from './lib/settings';
@@ -40,6 +46,8 @@ export type WritesResult = LoadResult & {
   hubCpuMsPerRequest?: number | null;
   /** PostgreSQL's CPU per createReferral (local server, backend by backend). */
   postgresCpuMsPerRequest?: number | null;
+  /** How much of the hub's one JavaScript thread the load took (lib/main-thread.ts). */
+  mainThread?: MainThreadShare;
 };
 
 export async function runWrites(
@@ -54,6 +62,7 @@ export async function runWrites(
   let r: LoadResult;
   let cpuMs: number | null = null;
   let pgMs: number | null;
+  let mainThread: MainThreadShare | undefined;
   try {
     const variants = candidates.take(
       Math.min(
@@ -62,6 +71,7 @@ export async function runWrites(
       ),
     );
     if (variants.length === 0) throw new Error('no persons left to refer');
+    const threadBefore = await markMainThread(hub.child.pid, hub.url);
     const cpuBefore = processCpuMs(hub.child.pid);
     const pgBefore = postgresCpu();
     r = await runLoad({
@@ -74,6 +84,7 @@ export async function runWrites(
     });
     const cpuAfter = processCpuMs(hub.child.pid);
     pgMs = postgresCpuSince(pgBefore);
+    mainThread = mainThreadShare(threadBefore, await markMainThread(hub.child.pid, hub.url));
     if (cpuBefore !== null && cpuAfter !== null) cpuMs = cpuAfter - cpuBefore;
     log(
       `  createReferral c=${settings.writeConcurrency}: ${r.rps.toFixed(0)} /s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.requests} requests, non-2xx ${r.non2xx}, mismatches ${r.mismatches}, persons handed out ${variants.length})`,
@@ -93,9 +104,9 @@ export async function runWrites(
   const hubCpuMsPerRequest = cpuPerRequest(cpuMs, r.requests, r.rps, settings.warmUpS);
   const postgresCpuMsPerRequest = cpuPerRequest(pgMs, r.requests, r.rps, settings.warmUpS);
   log(
-    `  CPU per createReferral: hub ${hubCpuMsPerRequest ?? '—'} ms, PostgreSQL ${postgresCpuMsPerRequest ?? '—'} ms (kernel count, warm-up included)`,
+    `  CPU per createReferral: hub ${hubCpuMsPerRequest ?? '—'} ms, PostgreSQL ${postgresCpuMsPerRequest ?? '—'} ms (kernel count, warm-up included); hub ${describeShare(mainThread)}`,
   );
-  return { ...r, floor, hubCpuMsPerRequest, postgresCpuMsPerRequest };
+  return { ...r, floor, hubCpuMsPerRequest, postgresCpuMsPerRequest, mainThread };
 }
 
 interface FloorPerson {

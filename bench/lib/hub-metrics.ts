@@ -5,6 +5,8 @@ export interface HubMetrics {
   subscribers: number;
   /** Seconds spent in garbage collection since start, every kind together. */
   gcSeconds: number;
+  /** Seconds the main thread's event loop ran code since start (NaN for an older hub). */
+  loopBusySeconds: number;
 }
 
 /** A metric's samples, one per label set, in the order the endpoint lists them. */
@@ -27,5 +29,6 @@ export async function hubMetrics(url: string): Promise<HubMetrics> {
     heapUsedBytes: value(text, 'nodejs_heap_size_used_bytes'),
     subscribers: value(text, 'hub_event_subscribers'),
     gcSeconds: total(text, 'nodejs_gc_duration_seconds_sum'),
+    loopBusySeconds: value(text, 'hub_event_loop_busy_seconds_total'),
   };
 }

@@ -2,6 +2,7 @@
  * Prometheus metrics (prom-client). One registry per hub instance, not the global one,
  * so several hubs in one process (tests) do not collide.
  */
+import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
@@ -72,9 +73,32 @@ export function registerConnectorMetrics(
   };
 }
 
+/**
+ * The time the main thread's event loop spent running code rather than waiting for I/O
+ * (Node's event loop utilisation): `rate()` of it is the share of the one JavaScript thread
+ * in use. A hub whose rate nears 1 is bound by that thread, whatever CPU the host has left:
+ * the process's CPU time, summed over its threads (GC helpers, libuv's pool), does not show
+ * that, and more cores do not help one process (another instance does). Counted from when the
+ * registry is created; read when /metrics is scraped.
+ */
+function registerEventLoopBusy(registry: Registry): void {
+  let last = performance.eventLoopUtilization();
+  new Counter({
+    name: 'hub_event_loop_busy_seconds_total',
+    help: "Seconds the main thread's event loop spent running code (rate(): its utilisation, 0 to 1)",
+    registers: [registry],
+    collect() {
+      const now = performance.eventLoopUtilization();
+      this.inc(Math.max(0, now.active - last.active) / 1000);
+      last = now;
+    },
+  });
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerEventLoopBusy(registry);
   return {
     registry,
     httpRequests: new Counter({

@@ -46,6 +46,7 @@ test('GET /metrics serves Prometheus text including hub counters', async () => {
   expect(text).toContain('process_cpu_user_seconds_total');
   expect(text).toMatch(/hub_event_subscribers \d+/);
   expect(text).toMatch(/hub_event_dispatcher_position \d+/);
+  expect(text).toMatch(/^hub_event_loop_busy_seconds_total [0-9.e+-]+$/m);
 });
 
 test('every response carries a request id; a safe caller id is kept', async () => {

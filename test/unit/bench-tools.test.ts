@@ -7,6 +7,7 @@ import { comparableData, comparableErrors } from '../../bench/caseload-query';
 import { originOf, summarise } from '../../bench/profile-summary';
 import { cpuTimes, stealPercent } from '../../bench/lib/steal';
 import { startScriptNodeArgs } from '../../bench/lib/processes';
+import { describeShare, mainThreadShare, markMainThread } from '../../bench/lib/main-thread';
 
 describe('bench profile summary', () => {
   const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
@@ -97,6 +98,47 @@ describe('bench CPU steal', () => {
     expect(t!.steal).toBeGreaterThanOrEqual(0);
     expect(t!.steal).toBeLessThanOrEqual(t!.total);
   });
+});
+
+describe("bench: a server's main thread", () => {
+  it('is the thread CPU and loop busy time as shares of the wall time', () => {
+    const share = mainThreadShare(
+      { wallMs: 1000, cpuMs: 200, loopBusyS: 10 },
+      { wallMs: 3000, cpuMs: 1900, loopBusyS: 11.9 },
+    );
+    expect(share).toEqual({ cpuPercent: 85, loopPercent: 95 });
+    expect(describeShare(share)).toBe('main thread 85 % CPU, loop busy 95 %');
+  });
+
+  it('is unknown where a reading is missing (another server has no loop metric)', () => {
+    const share = mainThreadShare(
+      { wallMs: 0, cpuMs: 0, loopBusyS: null },
+      { wallMs: 1000, cpuMs: 400, loopBusyS: null },
+    );
+    expect(share).toEqual({ cpuPercent: 40, loopPercent: null });
+    expect(describeShare(share)).toBe('main thread 40 % CPU');
+    expect(
+      mainThreadShare(
+        { wallMs: 0, cpuMs: null, loopBusyS: null },
+        { wallMs: 1, cpuMs: 1, loopBusyS: null },
+      ).cpuPercent,
+    ).toBeNull();
+  });
+
+  (process.platform === 'linux' ? it : it.skip)(
+    "counts this process's main thread, not its other threads",
+    async () => {
+      const before = await markMainThread(process.pid);
+      const until = performance.now() + 300;
+      while (performance.now() < until) {
+        // busy on this thread
+      }
+      const share = mainThreadShare(before, await markMainThread(process.pid));
+      // The kernel counts in 10 ms ticks; a thread that spun for the whole time is near 100 %.
+      expect(share.cpuPercent).toBeGreaterThan(60);
+      expect(share.cpuPercent).toBeLessThanOrEqual(110);
+    },
+  );
 });
 
 describe('bench: the hub started as npm start starts it', () => {
