@@ -106,26 +106,35 @@ function caseloadSection(c: CaseloadResult): string[] {
       ? `Failed requests: ${bad.join('; ')}.`
       : 'Every response was a 200 with persons in it (partial answers with FORBIDDEN fields count as successes).',
   );
-  const stolen = (run: CaseloadResult['runs'][number], s: 'hub' | 'peer' | 'floor') => {
+  type Run = CaseloadResult['runs'][number];
+  type Name = 'hub' | 'peer' | 'floor';
+  /** A table of one figure per concurrency and server, after its sentence. */
+  const perServer = (sentence: string, cell: (run: Run, s: Name) => string) => [
+    sentence,
+    '',
+    '| concurrency | hub | peer | floor |',
+    '| ---: | ---: | ---: | ---: |',
+    ...c.runs.map(
+      (run) =>
+        `| ${run.concurrency} | ${cell(run, 'hub')} | ${cell(run, 'peer')} | ${cell(run, 'floor')} |`,
+    ),
+    '',
+  ];
+  const stolen = (run: Run, s: Name) => {
     const v = run.stealPercent?.[s];
     return v === undefined || v === null ? '' : ` (steal ${v} %)`;
   };
-  const cpu = (run: CaseloadResult['runs'][number], s: 'hub' | 'peer' | 'floor') =>
+  const cpu = (run: Run, s: Name) =>
     `${run.cpuMsPerRequest?.[s] ?? '—'} / ${run.postgresCpuMsPerRequest?.[s] ?? '—'}${stolen(run, s)}`;
   if (c.runs.some((run) => run.cpuMsPerRequest))
     lines.push(
       '',
-      "CPU ms per request, the server's own process / PostgreSQL's (the kernel's count, warm-up included), and the host's CPU steal while that server was loaded:",
-      '',
-      '| concurrency | hub | peer | floor |',
-      '| ---: | ---: | ---: | ---: |',
-      ...c.runs.map(
-        (run) =>
-          `| ${run.concurrency} | ${cpu(run, 'hub')} | ${cpu(run, 'peer')} | ${cpu(run, 'floor')} |`,
+      ...perServer(
+        "CPU ms per request, the server's own process / PostgreSQL's (the kernel's count, warm-up included), and the host's CPU steal while that server was loaded:",
+        cpu,
       ),
-      '',
     );
-  const thread = (run: CaseloadResult['runs'][number], s: 'hub' | 'peer' | 'floor') => {
+  const thread = (run: Run, s: Name) => {
     const share = run.mainThread?.[s];
     if (!share || share.cpuPercent === null) return '—';
     return share.loopPercent === null
@@ -134,15 +143,10 @@ function caseloadSection(c: CaseloadResult): string[] {
   };
   if (c.runs.some((run) => run.mainThread))
     lines.push(
-      "Each server's main thread (the one that runs its JavaScript), CPU as a share of the load's wall time, warm-up included; for the hub also its event loop's busy time (`hub_event_loop_busy_seconds_total`). Near 100 %, a server is bound by that one thread whatever CPU the host has left:",
-      '',
-      '| concurrency | hub | peer | floor |',
-      '| ---: | ---: | ---: | ---: |',
-      ...c.runs.map(
-        (run) =>
-          `| ${run.concurrency} | ${thread(run, 'hub')} | ${thread(run, 'peer')} | ${thread(run, 'floor')} |`,
+      ...perServer(
+        "Each server's main thread (the one that runs its JavaScript), CPU as a share of the load's wall time, warm-up included; for the hub also its event loop's busy time (`hub_event_loop_busy_seconds_total`). Near 100 %, a server is bound by that one thread whatever CPU the host has left:",
+        thread,
       ),
-      '',
     );
   const bytes = c.runs[0]?.results;
   if (bytes)
