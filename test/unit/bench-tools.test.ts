@@ -7,7 +7,9 @@ import { comparableData, comparableErrors } from '../../bench/caseload-query';
 import { originOf, summarise } from '../../bench/profile-summary';
 import { cpuTimes, stealPercent } from '../../bench/lib/steal';
 import { startScriptNodeArgs } from '../../bench/lib/processes';
-import { describeShare, mainThreadShare, markMainThread } from '../../bench/lib/main-thread';
+import { Worker } from 'node:worker_threads';
+import { describeShare, mainThreadShare } from '../../bench/lib/main-thread';
+import { mainThreadCpuMs, processCpuMs } from '../../bench/process-cpu';
 
 describe('bench profile summary', () => {
   const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
@@ -128,15 +130,36 @@ describe("bench: a server's main thread", () => {
   (process.platform === 'linux' ? it : it.skip)(
     "counts this process's main thread, not its other threads",
     async () => {
-      const before = await markMainThread(process.pid);
-      const until = performance.now() + 300;
-      while (performance.now() < until) {
-        // busy on this thread
-      }
-      const share = mainThreadShare(before, await markMainThread(process.pid));
-      // The kernel counts in 10 ms ticks; a thread that spun for the whole time is near 100 %.
-      expect(share.cpuPercent).toBeGreaterThan(60);
-      expect(share.cpuPercent).toBeLessThanOrEqual(110);
+      // CPU times, not shares of the wall time: on a busy machine a spinning thread gets
+      // whatever part of a core the others leave it.
+      const spinOnMain = async () => {
+        const until = performance.now() + 300;
+        while (performance.now() < until) {
+          // busy on the main thread
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      };
+      const spinInWorker = () =>
+        new Promise((resolve) =>
+          new Worker('const until = Date.now() + 300; while (Date.now() < until) { /* busy */ }', {
+            eval: true,
+          }).once('exit', resolve),
+        );
+      const measure = async (work: () => Promise<unknown>) => {
+        const main = mainThreadCpuMs(process.pid)!;
+        const all = processCpuMs(process.pid)!;
+        await work();
+        return {
+          main: mainThreadCpuMs(process.pid)! - main,
+          all: processCpuMs(process.pid)! - all,
+        };
+      };
+      const onMain = await measure(spinOnMain);
+      expect(onMain.main).toBeGreaterThanOrEqual(30);
+      const inWorker = await measure(spinInWorker);
+      // The worker's time shows in the process's count and not in the main thread's.
+      expect(inWorker.all - inWorker.main).toBeGreaterThanOrEqual(30);
+      expect(inWorker.main).toBeLessThan(inWorker.all / 2);
     },
   );
 });
