@@ -125,8 +125,8 @@ async function main(): Promise<void> {
         const cpuBefore = processCpuMs(server.child.pid);
         const pgBefore = postgresCpu();
         const stealBefore = cpuTimes();
-        const gcBefore = (await hubMetrics(server.url)).gcSeconds;
-        const threadBefore = await markMainThread(server.child.pid, server.url);
+        const metricsBefore = await hubMetrics(server.url);
+        const threadBefore = markMainThread(server.child.pid, metricsBefore);
         const r = await runLoad({
           kind,
           url: server.url,
@@ -138,10 +138,11 @@ async function main(): Promise<void> {
         const cpuMs = (processCpuMs(server.child.pid) ?? 0) - (cpuBefore ?? 0);
         const pgMs = postgresCpuSince(pgBefore) ?? 0;
         const steal = stealPercent(stealBefore);
-        const gcMs = ((await hubMetrics(server.url)).gcSeconds - gcBefore) * 1000;
+        const metricsAfter = await hubMetrics(server.url);
+        const gcMs = (metricsAfter.gcSeconds - metricsBefore.gcSeconds) * 1000;
         const thread = mainThreadShare(
           threadBefore,
-          await markMainThread(server.child.pid, server.url),
+          markMainThread(server.child.pid, metricsAfter),
         );
         if (oneAtATime) {
           await stopProcess(server.child);

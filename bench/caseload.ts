@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { makeToken } from '../scripts/token';
 import { caseloadBody, caseloadRequests, comparableData, comparableErrors } from './caseload-query';
+import { hubMetrics } from './lib/hub-metrics';
 import { runLoad, type LoadResult } from './lib/load';
 import { cpuPerRequest, postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
 import { cpuTimes, stealPercent } from './lib/steal';
@@ -186,8 +187,10 @@ export async function runCaseload(
       const steal = {} as Record<ServerName, number | null>;
       const mainThread = {} as Record<ServerName, MainThreadShare>;
       for (const s of SERVERS) {
-        const hubUrl = s === 'hub' ? servers[s].url : undefined;
-        const threadBefore = await markMainThread(servers[s].child.pid, hubUrl);
+        // The hub's loop busy time from its metrics; the peer and the floor have none.
+        const hubFigures = () =>
+          s === 'hub' ? hubMetrics(servers[s].url) : Promise.resolve(undefined);
+        const threadBefore = markMainThread(servers[s].child.pid, await hubFigures());
         const stealBefore = cpuTimes();
         const cpuBefore = processCpuMs(servers[s].child.pid);
         const pgBefore = postgresCpu();
@@ -205,7 +208,7 @@ export async function runCaseload(
         const stolen = stealPercent(stealBefore);
         mainThread[s] = mainThreadShare(
           threadBefore,
-          await markMainThread(servers[s].child.pid, hubUrl),
+          markMainThread(servers[s].child.pid, await hubFigures()),
         );
         steal[s] = stolen === null ? null : Math.round(stolen * 10) / 10;
         const perRequest = (ms: number | null) =>

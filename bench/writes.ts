@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { startHub, type ServerEnv } from './caseload';
 import { cpuPerRequest, postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
+import { hubMetrics } from './lib/hub-metrics';
 import { runLoad, type LoadResult } from './lib/load';
 import {
   describeShare,
@@ -71,7 +72,7 @@ export async function runWrites(
       ),
     );
     if (variants.length === 0) throw new Error('no persons left to refer');
-    const threadBefore = await markMainThread(hub.child.pid, hub.url);
+    const threadBefore = markMainThread(hub.child.pid, await hubMetrics(hub.url));
     const cpuBefore = processCpuMs(hub.child.pid);
     const pgBefore = postgresCpu();
     r = await runLoad({
@@ -84,7 +85,10 @@ export async function runWrites(
     });
     const cpuAfter = processCpuMs(hub.child.pid);
     pgMs = postgresCpuSince(pgBefore);
-    mainThread = mainThreadShare(threadBefore, await markMainThread(hub.child.pid, hub.url));
+    mainThread = mainThreadShare(
+      threadBefore,
+      markMainThread(hub.child.pid, await hubMetrics(hub.url)),
+    );
     if (cpuBefore !== null && cpuAfter !== null) cpuMs = cpuAfter - cpuBefore;
     log(
       `  createReferral c=${settings.writeConcurrency}: ${r.rps.toFixed(0)} /s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.requests} requests, non-2xx ${r.non2xx}, mismatches ${r.mismatches}, persons handed out ${variants.length})`,

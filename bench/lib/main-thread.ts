@@ -6,7 +6,7 @@
  * bound by that thread whatever CPU the host has left.
  */
 import { mainThreadCpuMs } from '../process-cpu';
-import { hubMetrics } from './hub-metrics';
+import type { HubMetrics } from './hub-metrics';
 
 export interface MainThreadMark {
   wallMs: number;
@@ -22,15 +22,16 @@ export interface MainThreadShare {
   loopPercent: number | null;
 }
 
-export async function markMainThread(
-  pid: number | undefined,
-  hubUrl?: string,
-): Promise<MainThreadMark> {
-  const loopBusyS = hubUrl ? (await hubMetrics(hubUrl)).loopBusySeconds : null;
+/**
+ * A mark to measure from: now, the main thread's CPU and, given the hub's metrics (read by
+ * the caller, who may want other figures from the same read), its loop's busy time.
+ */
+export function markMainThread(pid: number | undefined, hub?: HubMetrics): MainThreadMark {
+  const loopBusyS = hub?.loopBusySeconds;
   return {
     wallMs: performance.now(),
     cpuMs: mainThreadCpuMs(pid),
-    loopBusyS: loopBusyS === null || Number.isNaN(loopBusyS) ? null : loopBusyS,
+    loopBusyS: loopBusyS === undefined || Number.isNaN(loopBusyS) ? null : loopBusyS,
   };
 }
 
