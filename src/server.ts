@@ -10,7 +10,7 @@
  * pass, then its lock goes to another instance) and the dispatcher, then destroy the data
  * source.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { PGlite } from '@electric-sql/pglite';
@@ -38,6 +38,7 @@ import { scheduleJobGuaranteeCheck } from './services/referrals/job-guarantee';
 import type { WebhookDeliveryWorker } from './services/webhooks/delivery-worker';
 import { startWebhookDelivery } from './hub/webhooks';
 import { attachGraphQLWebSocket } from './ws-server';
+import { createExpressServer } from './http/express-server';
 
 export type HubState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -152,7 +153,7 @@ export class Hub {
 
     // 4. Transports on one http.Server: graphql-ws, Apollo, then the routes.
     const app = express();
-    const httpServer = http.createServer(app);
+    const httpServer = createExpressServer(app);
     // Node's 5 s keep-alive closes idle connections that clients and proxies still consider
     // open (a request sent on one as it closes fails with ECONNRESET); keep them longer than
     // the usual proxy idle timeout (60 s), and the header timeout above it as Node requires.

@@ -4,7 +4,7 @@
  * `startAppointmentsSubgraph` is what the gateway (when no APPOINTMENTS_URL is given), the
  * tests and `npm run appointments` start.
  */
-import { createServer } from 'node:http';
+import { createExpressServer } from '../http/express-server';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -60,7 +60,7 @@ export async function startAppointmentsSubgraph(
 
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  const httpServer = createExpressServer(app);
   const apollo = new ApolloServer<AppointmentsContext>({
     schema: buildAppointmentsSchema(store),
     includeStacktraceInErrorResponses: false,
