@@ -16,6 +16,7 @@ import type { Config } from '../config';
 import type { Context } from '../context';
 import { formatError } from '../errors';
 import { compiledGateway } from './compiled-execution';
+import { installLeanGatewayContext } from './gateway-request-context';
 import { observabilityPlugin } from '../observability/apollo-plugins';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -42,6 +43,10 @@ export function createApollo({
   httpServer,
   ws,
 }: ApolloDeps): ApolloServer<Context> {
+  // Apollo's per-operation gateway context, without its per-request accessors
+  // (gateway-request-context.ts); when this Apollo has no such function, its own is kept.
+  if (!installLeanGatewayContext())
+    logger.info("gateway request context: Apollo's own builder kept (not found to replace)");
   return new ApolloServer<Context>({
     // The schema with an executor that runs queries compiled (compiled-execution.ts).
     gateway: compiledGateway(schema),
