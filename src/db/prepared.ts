@@ -42,18 +42,38 @@ export function preparedName(sql: string): string | undefined {
   return pooled.has(sql) ? names.get(sql) : undefined;
 }
 
-type QueryArgs = Parameters<Client['query']>;
+type Send = (this: Client, ...a: unknown[]) => unknown;
 
-/** `pg`'s client, sending registered texts as named statements. */
+/**
+ * `pg`'s client, sending registered texts as named statements, and answering a
+ * `(text, values)` call without a callback through a callback of its own.
+ *
+ * Why the callback: `pg` 8 answers such a call with a promise whose callback it attaches to
+ * the query after constructing it, and with that, on Node 20's V8, every result's rows were
+ * kept alive through the next two young-generation collections and promoted to the old
+ * generation (a client reading 50-row pages in a loop: 0.9 MB of each 2.5 MB young
+ * generation survived, against 25 KB when the same call is given a callback; the caseload
+ * page's rows made up most of what the hub promoted). The answer and its errors are the same.
+ */
 export class PreparingClient extends Client {
-  // pg's query() has many overloads; only (text, values) with a registered text changes.
+  // pg's query() has many overloads; only (text) and (text, values) change.
   override query(...args: unknown[]): never {
     const [text, values, callback] = args;
-    const name =
-      typeof text === 'string' && callback === undefined ? preparedName(text) : undefined;
-    const forward = name
-      ? [{ name, text, values: Array.isArray(values) ? values : [] }]
-      : (args as QueryArgs);
-    return (super.query as (...a: unknown[]) => never)(...forward);
+    const send = (a: unknown[]) => (super.query as Send).apply(this, a);
+    const plain =
+      typeof text === 'string' &&
+      callback === undefined &&
+      args.length <= 2 &&
+      (values === undefined || Array.isArray(values));
+    if (!plain) return send(args) as never;
+    const name = preparedName(text);
+    // A fresh config object: pg writes the callback into it.
+    const forward = name ? [{ name, text, values: values ?? [] }, undefined] : [text, values];
+    return new Promise((resolve, reject) => {
+      send([
+        ...forward,
+        (err: Error | null, result: unknown) => (err ? reject(err) : resolve(result)),
+      ]);
+    }) as never;
   }
 }

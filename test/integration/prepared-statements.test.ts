@@ -3,8 +3,9 @@
  * parsed once per connection, visible in the session's pg_prepared_statements; others stay
  * unnamed. On the embedded database the same calls simply run.
  */
+import { Client, DatabaseError, type QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
-import { prepared, preparedName } from '../../src/db/prepared';
+import { prepared, preparedName, PreparingClient } from '../../src/db/prepared';
 import { onPostgresServer, openTestDataSource } from '../helpers/database';
 
 let ds: DataSource;
@@ -43,3 +44,75 @@ test('a registered text answers like any other, with its parameters, again and a
     }
   },
 );
+
+/**
+ * The client answers `(text, values)` through a callback of its own, not pg's promise (whose
+ * results V8 kept alive through young collections, see src/db/prepared.ts): the same result
+ * and the same errors, and calls in pg's other forms untouched.
+ */
+(onPostgresServer ? describe : describe.skip)('PreparingClient on a PostgreSQL server', () => {
+  let client: PreparingClient;
+  const calls: unknown[][] = [];
+  let spy: jest.SpyInstance;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to the client below
+  const originalQuery = Client.prototype.query;
+  const ask = (...a: unknown[]) => client.query(...a) as unknown as Promise<QueryResult>;
+
+  beforeAll(async () => {
+    client = new PreparingClient({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    // Records how pg's own query() is called (the hub's subclass calls it through super).
+    spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+      this: Client,
+      ...args: unknown[]
+    ) {
+      calls.push(args);
+      return originalQuery.apply(this, args as never);
+    });
+  });
+
+  afterAll(async () => {
+    spy.mockRestore();
+    await client.end();
+  });
+
+  beforeEach(() => (calls.length = 0));
+
+  test('a text with values resolves with pg’s result, sent with a callback', async () => {
+    const result = await ask('SELECT $1::int * 2 AS n', [21]);
+    expect(result.rows).toEqual([{ n: 42 }]);
+    expect(result.rowCount).toBe(1);
+    expect(result.command).toBe('SELECT');
+    expect(result.fields.map((f) => f.name)).toEqual(['n']);
+    expect(calls).toHaveLength(1);
+    expect(typeof calls[0][calls[0].length - 1]).toBe('function');
+  });
+
+  test('a registered text goes named, with a callback', async () => {
+    const result = await ask(NAMED, [5]);
+    expect(result.rows).toEqual([{ n: 6 }]);
+    expect(calls[0][0]).toMatchObject({ name: preparedName(NAMED), text: NAMED, values: [5] });
+    expect(typeof calls[0][calls[0].length - 1]).toBe('function');
+  });
+
+  test('a failing statement rejects with pg’s DatabaseError, and the client goes on', async () => {
+    const failed = ask('SELECT 1 / $1::int AS n', [0]);
+    await expect(failed).rejects.toBeInstanceOf(DatabaseError);
+    await expect(failed).rejects.toMatchObject({ code: '22012' });
+    const next = await ask('SELECT 1 AS n');
+    expect(next.rows).toEqual([{ n: 1 }]);
+  });
+
+  test('pg’s other forms pass through as they are', async () => {
+    const config = { text: 'SELECT $1::int AS n', values: [3] };
+    const viaConfig = await ask(config);
+    expect(viaConfig.rows).toEqual([{ n: 3 }]);
+    expect(calls[0]).toEqual([config]);
+    const viaCallback = await new Promise<QueryResult>((resolve, reject) => {
+      client.query('SELECT 4 AS n', [], (err: Error | null, res: QueryResult) =>
+        err ? reject(err) : resolve(res),
+      );
+    });
+    expect(viaCallback.rows).toEqual([{ n: 4 }]);
+  });
+});
