@@ -58,11 +58,11 @@ type Send = (this: Client, ...a: unknown[]) => unknown;
 export class PreparingClient extends Client {
   // pg's query() has many overloads; only (text) and (text, values) change.
   override query(...args: unknown[]): never {
-    const [text, values, callback] = args;
+    const [text, values] = args;
     const send = (a: unknown[]) => (super.query as Send).apply(this, a);
+    // Two arguments at most: no callback of the caller's.
     const plain =
       typeof text === 'string' &&
-      callback === undefined &&
       args.length <= 2 &&
       (values === undefined || Array.isArray(values));
     if (!plain) return send(args) as never;

@@ -36,8 +36,7 @@ async function start(name: string): Promise<Running> {
     throw new Error('boom');
   });
   app.use(
-    (err: Error, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-      void next;
+    (err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       res.status(500).json({ error: err.message });
     },
   );
