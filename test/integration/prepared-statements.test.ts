@@ -3,16 +3,19 @@
  * parsed once per connection, visible in the session's pg_prepared_statements; others stay
  * unnamed. On the embedded database the same calls simply run.
  */
+import { randomUUID } from 'node:crypto';
 import { Client, DatabaseError, type QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
 import { prepared, preparedName, PreparingClient } from '../../src/db/prepared';
+import { rowsOf } from '../../src/db/query-returning';
+import { CLAIM_ENDPOINTS } from '../../src/services/webhooks/delivery-worker';
 import { onPostgresServer, openTestDataSource } from '../helpers/database';
 
 let ds: DataSource;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ ds, close } = await openTestDataSource());
+  ({ ds, close } = await openTestDataSource({ migrate: true }));
 }, 60000);
 
 afterAll(() => close());
@@ -116,3 +119,37 @@ test('a registered text answers like any other, with its parameters, again and a
     expect(viaCallback.rows).toEqual([{ n: 4 }]);
   });
 });
+
+/**
+ * The webhook worker's claim runs after every batch of events the dispatcher reads, whether
+ * or not any endpoint exists: unnamed, the server parsed and planned it each time (most of
+ * its cost). It is sent named, and its generic plan reads the event log's head by index.
+ */
+(onPostgresServer ? test : test.skip)(
+  "the webhook worker's claim is a named statement with a usable generic plan",
+  async () => {
+    expect(preparedName(CLAIM_ENDPOINTS)).toMatch(/^hub_\d+$/);
+    const runner = ds.createQueryRunner();
+    try {
+      const params = [randomUUID(), 1000, [], 16];
+      expect(rowsOf(await runner.query(CLAIM_ENDPOINTS, params))).toEqual([]);
+      const [row] = (await runner.query(
+        `SELECT name FROM pg_prepared_statements WHERE statement = $1`,
+        [CLAIM_ENDPOINTS],
+      )) as { name: string }[];
+      expect(row?.name).toBe(preparedName(CLAIM_ENDPOINTS));
+      await runner.query('SET plan_cache_mode = force_generic_plan');
+      await runner.query(`PREPARE claim_plan(text, int, uuid[], int) AS ${CLAIM_ENDPOINTS}`);
+      const plan = (await runner.query(
+        `EXPLAIN (COSTS OFF) EXECUTE claim_plan('${params[0] as string}', 1000, '{}', 16)`,
+      )) as { 'QUERY PLAN': string }[];
+      const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+      expect(text).toMatch(/Index Only Scan Backward using \w+ on event/);
+      expect(text).not.toMatch(/Seq Scan on event/);
+    } finally {
+      await runner.query('DEALLOCATE ALL').catch(() => undefined);
+      await runner.query('RESET plan_cache_mode').catch(() => undefined);
+      await runner.release();
+    }
+  },
+);

@@ -26,6 +26,7 @@ import { mayCallRootField, referralScope } from '../../auth/policy';
 import { isRole } from '../../auth/roles';
 import type { AuthenticatedViewer } from '../../auth/viewer';
 import type { WebhookConfig } from '../../config';
+import { prepared } from '../../db/prepared';
 import { queryReturning } from '../../db/query-returning';
 import type { StoredWebhookFilter } from '../../entities';
 import type { EventDispatcher } from '../../events/dispatcher';
@@ -70,6 +71,29 @@ export interface WebhookWorkerDeps {
   /** The kind of an organisation (reference data), for the owner's viewer. */
   orgKind: (orgId: string) => OrganisationKindName | undefined;
 }
+
+/**
+ * Endpoints due, with events after their cursor and no live lease, claimed for this instance.
+ * Run after every batch of events the dispatcher reads (tens of times a second under writes),
+ * so it is a named statement: unnamed, PostgreSQL parsed and planned it each time (0.9 ms of
+ * its 1.0 ms, on a server with no endpoints at all). Its generic plan is the custom one: the
+ * endpoint table is read whole either way.
+ */
+export const CLAIM_ENDPOINTS = prepared(
+  `UPDATE webhook_endpoint SET lease_owner = $1,
+     lease_expires_at = now() + $2::int * interval '1 millisecond'
+   WHERE id IN (
+     SELECT id FROM webhook_endpoint
+     WHERE state = 'ENABLED'
+       AND cursor_position < (SELECT coalesce(max(position), 0) FROM event)
+       AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+       AND (lease_owner IS NULL OR lease_expires_at < now())
+       AND NOT (id = ANY($3::uuid[]))
+     ORDER BY next_attempt_at NULLS FIRST, id
+     LIMIT $4
+     FOR UPDATE SKIP LOCKED)
+   RETURNING id`,
+);
 
 /** Endpoints one instance delivers at once. */
 const CONCURRENCY = 16;
@@ -232,23 +256,12 @@ export class WebhookDeliveryWorker {
   private async tick(): Promise<void> {
     const free = CONCURRENCY - this.active.size;
     if (free <= 0) return;
-    const rows = await queryReturning<{ id: string }>(
-      this.d.ds,
-      `UPDATE webhook_endpoint SET lease_owner = $1,
-         lease_expires_at = now() + $2::int * interval '1 millisecond'
-       WHERE id IN (
-         SELECT id FROM webhook_endpoint
-         WHERE state = 'ENABLED'
-           AND cursor_position < (SELECT coalesce(max(position), 0) FROM event)
-           AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-           AND (lease_owner IS NULL OR lease_expires_at < now())
-           AND NOT (id = ANY($3::uuid[]))
-         ORDER BY next_attempt_at NULLS FIRST, id
-         LIMIT $4
-         FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
-      [this.instanceId, this.d.config.leaseMs, [...this.active.keys()], free],
-    );
+    const rows = await queryReturning<{ id: string }>(this.d.ds, CLAIM_ENDPOINTS, [
+      this.instanceId,
+      this.d.config.leaseMs,
+      [...this.active.keys()],
+      free,
+    ]);
     for (const { id } of rows) {
       if (this.stopped) break;
       const run = this.deliverLoop(id).finally(() => this.active.delete(id));
