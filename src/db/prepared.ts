@@ -37,6 +37,24 @@ export function prepared(sql: string): string {
   return sql;
 }
 
+/**
+ * A share of the names for one family of generated texts (the person page at each page size
+ * a client asks for): the first `max` texts of the family are named, later ones run unnamed,
+ * so a family with many variants cannot use up the names the others need.
+ */
+export class NameBudget {
+  private readonly texts = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  /** `sql`, registered as `prepared` does while the budget lasts; returns it unchanged. */
+  prepared(sql: string): string {
+    if (this.texts.has(sql) || this.texts.size >= this.max) return sql;
+    this.texts.add(sql);
+    return prepared(sql);
+  }
+}
+
 /** The name the pool's client sends a registered text under. */
 export function preparedName(sql: string): string | undefined {
   return pooled.has(sql) ? names.get(sql) : undefined;

@@ -5,6 +5,7 @@
 import type { DataSource } from 'typeorm';
 import type { PersonScope } from '../../auth/policy';
 import type { PersonRow } from '../../entities';
+import { NameBudget } from '../../db/prepared';
 import { consentTermsOf, type ConsentTerms } from '../consent/consent-store';
 
 /** A person of the index as the services and resolvers see it (not `synthetic`, `createdAt`). */
@@ -142,11 +143,18 @@ function linkedTo(scan: LinkScan): Where {
 }
 
 /** The page's and the count's conditions: the scope's links, narrowed by the filter. */
-function pageConditions(scan: LinkScan, filter: PersonFilterInput): Where {
+function pageConditions(
+  scan: LinkScan,
+  filter: PersonFilterInput,
+): { where: Where; filteredBy: number } {
   const where = linkedTo(scan);
+  const scope = where.conditions.length;
   filtered(filter, scan, where);
-  return where;
+  return { where, filteredBy: where.conditions.length - scope };
 }
+
+/** Names for the page's texts: consents, count and cursor on or off, at a few page sizes. */
+const PAGE_NAMES = new NameBudget(24);
 
 export class PersonDirectory {
   constructor(private readonly ds: DataSource) {}
@@ -213,20 +221,28 @@ export class PersonDirectory {
     // organisation's active links in person order, so the page is the first 50 read, not
     // a sort of all of them), then the person rows of just that page. Testing the scope per
     // person row instead visits every person of the organisation to return 50.
-    const where = pageConditions(scope, filter);
+    const { where, filteredBy } = pageConditions(scope, filter);
     // The count has the page's conditions without the cursor (an uncorrelated subquery:
     // PostgreSQL evaluates it once).
     const countSql = also.count
       ? `, (SELECT count(DISTINCT s.person_id) FROM person_link s ${where.sql()}) AS "totalCount"`
       : '';
     if (afterId) where.add(`s.person_id > ${where.param(afterId)}::uuid`);
-    const limit = where.param(first + 1);
+    // The page size in the text, not a parameter: a plan made for `LIMIT $n` does not know
+    // the page is small and reads every person of the organisation.
+    const literal = Number.isSafeInteger(first) && first >= 0;
+    const limit = literal ? String(first + 1) : where.param(first + 1);
     const consentsSql = also.consents ? `, ${consentTermsOf('p.id')} AS "consentTerms"` : '';
-    const rows = await this.ds.query<PageRow[]>(
-      `SELECT ${COLUMNS}${consentsSql}${countSql} FROM person p
+    const sql = `SELECT ${COLUMNS}${consentsSql}${countSql} FROM person p
          JOIN (SELECT DISTINCT s.person_id FROM person_link s ${where.sql()}
                 ORDER BY s.person_id LIMIT ${limit}) page ON page.person_id = p.id
-        ORDER BY p.id`,
+        ORDER BY p.id`;
+    // A page of the scope alone (a caseload) is a named statement: parsing and planning it
+    // was 0.6 of its 1.4 ms on the server, and its generic plan is the custom one (the
+    // organisation's links in person order, then the page's persons). A filter adds
+    // conditions whose generic plan was not checked: those stay unnamed.
+    const rows = await this.ds.query<PageRow[]>(
+      literal && filteredBy === 0 ? PAGE_NAMES.prepared(sql) : sql,
       where.params,
     );
     const persons: PersonRecord[] = [];
@@ -248,7 +264,7 @@ export class PersonDirectory {
   /** Counted from the person index alone (every link points at a person). */
   async count(scope: PersonScope, filter: PersonFilterInput): Promise<number> {
     if (scope.kind === 'none') return 0;
-    const where = pageConditions(scope, filter);
+    const { where } = pageConditions(scope, filter);
     const [row] = await this.ds.query<{ n: string }[]>(
       `SELECT count(DISTINCT s.person_id) AS n FROM person_link s ${where.sql()}`,
       where.params,
