@@ -30,8 +30,8 @@ const coach: PersonScope = {
 async function statementsOf<T>(page: () => Promise<T>) {
   const sent: { sql: string; params: unknown[] }[] = [];
   const query = ds.query.bind(ds);
-  const spy = jest.spyOn(ds, 'query').mockImplementation((sql: string, params?: unknown[]) => {
-    sent.push({ sql, params: params ?? [] });
+  const spy = jest.spyOn(ds, 'query').mockImplementation((sql, params) => {
+    sent.push({ sql, params: Array.isArray(params) ? params : [] });
     return query(sql, params);
   });
   try {
