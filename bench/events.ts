@@ -17,6 +17,7 @@ import { hubMetrics } from './lib/hub-metrics';
 import { stopProcess, track } from './lib/processes';
 import type { ReferralCandidates } from './lib/referral-writer';
 import type { Settings } from './lib/settings';
+import { sweepRates } from './lib/rate-sweep';
 import type { DeliveryStats, FromWorker, SubscriberSpec, ToWorker } from './lib/subscriber-worker';
 
 export interface EventsRun {
@@ -37,7 +38,39 @@ export interface EventsRun {
   deliveredPerSecond: number;
   /** While publishing and delivering: what the hub did and how busy each process was. */
   window: EventsWindow;
+  /** Lower rates tried when this run missed the latency target (Settings.eventSweep). */
+  sweep?: SweepPoint[];
 }
+
+/** One window of the rate sweep. */
+export interface SweepPoint {
+  rate: number;
+  eventsCommitted: number;
+  expectedDeliveries: number;
+  received: number;
+  deliveredPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  hubCpuSeconds: number;
+  seconds: number;
+}
+
+/** Issue 16's target: commit-to-delivery p99 under 250 ms, every delivery received. */
+export const LATENCY_TARGET_MS = 250;
+
+/** The sweep stops below one event a second. */
+const MIN_SWEEP_RATE = 1;
+
+/** Whether a window met the target: p99 under it, and every expected delivery received. */
+export function metLatency(p: { p99: number; received: number; expectedDeliveries: number }) {
+  return (
+    p.p99 < LATENCY_TARGET_MS && p.expectedDeliveries > 0 && p.received >= p.expectedDeliveries
+  );
+}
+
+const meetsLatency = (w: { stats: DeliveryStats; expected: number }) =>
+  metLatency({ p99: w.stats.p99, received: w.stats.received, expectedDeliveries: w.expected });
 
 export interface EventsWindow {
   seconds: number;
@@ -295,29 +328,39 @@ export async function runEventsOnce(
         `  events n=${n}: ${opened.open} subscribed, ${opened.failed} refused, in ${opened.ms} ms; RSS +${((after.rssBytes - before.rssBytes) / 2 ** 20).toFixed(1)} MiB`,
       );
 
-      // The writer's instance, when it is another: started after the subscribers' one, so
-      // that one holds the sequencer (it numbers every event) and fans them all out.
-      const writerHub =
-        settings.eventWriter === 'other' ? await startHub(env, `hub-events-${n}-writer`) : hub;
-      const start = await sampleWindow(hub.url, worker.child.pid);
-      worker.send({ type: 'start' });
-      const written = await publish(
-        writerHub.url,
-        candidates,
-        settings.eventRate,
-        settings.eventDurationS,
-      ).finally(() =>
-        writerHub === hub ? undefined : stopProcess(writerHub.child, 30_000).then(() => undefined),
-      );
-      await sleep(3000); // let the last deliveries arrive
-      const { stats } = await worker.request<'stats'>({ type: 'stop' }, 30_000);
-      const window = windowBetween(start, await sampleWindow(hub.url, worker.child.pid));
-      let committed = 0;
-      let expected = 0;
-      for (const [jc, count] of written.committed) {
-        committed += count;
-        expected += count * (perCentre.get(jc) ?? 0);
-      }
+      /** One window at `rate` events/s: publish, let the last deliveries arrive, count. */
+      const measure = async (rate: number) => {
+        // The writer's instance, when it is another: started after the subscribers' one, so
+        // that one holds the sequencer (it numbers every event) and fans them all out.
+        const writerHub =
+          settings.eventWriter === 'other' ? await startHub(env, `hub-events-${n}-writer`) : hub;
+        const start = await sampleWindow(hub.url, worker.child.pid);
+        worker.send({ type: 'start' });
+        const written = await publish(
+          writerHub.url,
+          candidates,
+          rate,
+          settings.eventDurationS,
+        ).finally(() =>
+          writerHub === hub
+            ? undefined
+            : stopProcess(writerHub.child, 30_000).then(() => undefined),
+        );
+        await sleep(3000); // let the last deliveries arrive
+        const { stats } = await worker.request<'stats'>({ type: 'stop' }, 30_000);
+        const window = windowBetween(start, await sampleWindow(hub.url, worker.child.pid));
+        let committed = 0;
+        let expected = 0;
+        for (const [jc, count] of written.committed) {
+          committed += count;
+          expected += count * (perCentre.get(jc) ?? 0);
+        }
+        const deliveredPerSecond = stats.spanMs > 0 ? (stats.received * 1000) / stats.spanMs : 0;
+        return { written, stats, window, committed, expected, deliveredPerSecond };
+      };
+
+      const main = await measure(settings.eventRate);
+      const { written, stats, window, committed, expected } = main;
       const run: EventsRun = {
         subscribers: n,
         opened: opened.open,
@@ -333,7 +376,7 @@ export async function runEventsOnce(
         writesSkipped: written.skipped,
         expectedDeliveries: expected,
         delivery: stats,
-        deliveredPerSecond: stats.spanMs > 0 ? (stats.received * 1000) / stats.spanMs : 0,
+        deliveredPerSecond: main.deliveredPerSecond,
         window,
       };
       log(
@@ -342,6 +385,35 @@ export async function runEventsOnce(
       log(
         `  events n=${n}: ${window.sharedExecutions} shared + ${window.ownExecutions} own executions in ${window.cohorts} cohorts; ${window.deliveries} messages in ${window.socketWrites} socket writes; CPU over ${window.seconds.toFixed(1)} s: hub ${window.hubCpuSeconds.toFixed(1)} s, subscriber process ${window.subscriberCpuSeconds.toFixed(1)} s; hub fan-out (offer to socket write) p50 ≤ ${window.fanoutP50Ms} ms, p99 ≤ ${window.fanoutP99Ms} ms`,
       );
+      const largest = n === Math.max(...settings.subscribers);
+      if (settings.eventSweep && largest && !meetsLatency(main)) {
+        run.sweep = [];
+        let lastMax = stats.max;
+        const step = async (rate: number) => {
+          // Deliveries still on their way from the window before would count in this one.
+          await sleep(Math.max(2000, lastMax));
+          const w = await measure(rate);
+          lastMax = w.stats.max;
+          const point: SweepPoint = {
+            rate,
+            eventsCommitted: w.committed,
+            expectedDeliveries: w.expected,
+            received: w.stats.received,
+            deliveredPerSecond: w.deliveredPerSecond,
+            p50: w.stats.p50,
+            p99: w.stats.p99,
+            max: w.stats.max,
+            hubCpuSeconds: w.window.hubCpuSeconds,
+            seconds: w.window.seconds,
+          };
+          run.sweep!.push(point);
+          log(
+            `  events n=${n} at ${rate}/s: ${w.committed} events, ${w.stats.received}/${w.expected} deliveries, ${w.deliveredPerSecond.toFixed(0)}/s, p50 ${w.stats.p50} ms, p99 ${w.stats.p99} ms — ${meetsLatency(w) ? 'within' : 'over'} ${LATENCY_TARGET_MS} ms`,
+          );
+          return meetsLatency(w);
+        };
+        await sweepRates(settings.eventRate, step, MIN_SWEEP_RATE);
+      }
       return run;
     } finally {
       await worker.close().catch(() => undefined);

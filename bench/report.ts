@@ -3,7 +3,7 @@
  * and the issue's targets next to the figures. Targets are reported, never asserted.
  */
 import type { CaseloadResult } from './caseload';
-import type { EventsRun } from './events';
+import { LATENCY_TARGET_MS, metLatency, type EventsRun } from './events';
 import type { GatewayResult } from './gateway';
 import type { TracingResult } from './tracing';
 import type { WritesResult } from './writes';
@@ -218,6 +218,7 @@ function eventsSection(runs: EventsRun[]): string[] {
       `- < 50 KB per idle subscriber (RSS): ${f0(big.idleRssPerSubscriberBytes / 1024)} KB — ${met(big.idleRssPerSubscriberBytes < 50 * 1024)}`,
     );
   }
+  for (const r of runs.filter((x) => x.sweep?.length)) lines.push(...sweepLines(r));
   const writeProblems = runs.filter((r) => r.writeFailures + r.writesSkipped > 0);
   if (writeProblems.length)
     lines.push(
@@ -226,6 +227,28 @@ function eventsSection(runs: EventsRun[]): string[] {
     );
   lines.push('');
   return lines;
+}
+
+/** The rate sweep of a run that missed the latency target: the highest rate that met it. */
+function sweepLines(r: EventsRun): string[] {
+  const points = [...(r.sweep ?? [])].sort((a, b) => b.rate - a.rate);
+  const met = points.filter(metLatency);
+  const best = met.length ? met.reduce((a, b) => (b.rate > a.rate ? b : a)) : null;
+  return [
+    '',
+    `${r.subscribers} subscribers at lower event rates (the same instance and connections, ${r.eventRateTarget}/s missed p99 < ${LATENCY_TARGET_MS} ms):`,
+    '',
+    '| events/s (target) | events committed | deliveries received / expected | delivered/s | p50 ms | p99 ms | max ms | hub CPU s / window s |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...points.map(
+      (p) =>
+        `| ${p.rate} | ${p.eventsCommitted} | ${p.received} / ${p.expectedDeliveries} | ${f0(p.deliveredPerSecond)} | ${p.p50} | ${p.p99} | ${p.max} | ${p.hubCpuSeconds.toFixed(1)} / ${p.seconds.toFixed(1)} |`,
+    ),
+    '',
+    best
+      ? `Highest rate tried that met p99 < ${LATENCY_TARGET_MS} ms: **${best.rate} events/s** (${f0(best.deliveredPerSecond)} deliveries/s, p99 ${best.p99} ms).`
+      : `No rate tried met p99 < ${LATENCY_TARGET_MS} ms.`,
+  ];
 }
 
 function writesSection(w: WritesResult, concurrency: number): string[] {

@@ -153,8 +153,10 @@ async function main(): Promise<void> {
   }
   // Persons for createReferral are used once per run: the later parts keep theirs.
   const profiling = settings.only.has('profile');
+  // A sweep's lower rates add up to less than two windows at the full rate.
+  const eventWindows = settings.subscribers.length + (settings.eventSweep ? 2 : 0);
   const eventsNeed = settings.only.has('events')
-    ? Math.ceil(settings.eventRate * settings.eventDurationS * settings.subscribers.length * 1.1)
+    ? Math.ceil(settings.eventRate * settings.eventDurationS * eventWindows * 1.1)
     : 0;
   const eventsProfileNeed = profiling
     ? Math.ceil(settings.eventRate * settings.profileDurationS * 1.1)

@@ -23,6 +23,12 @@ export interface Settings {
    * which is what its per-instance delivery rate means).
    */
   eventWriter: 'same' | 'other';
+  /**
+   * When the largest subscriber count misses the latency target at eventRate: windows at
+   * lower rates (halving, then one step between the last miss and the first hit) for the
+   * highest rate at which it is met (BENCH_EVENT_SWEEP=0 turns it off).
+   */
+  eventSweep: boolean;
   writeConcurrency: number;
   writeDurationS: number;
   profileDurationS: number;
@@ -85,6 +91,7 @@ export function loadSettings(smoke: boolean): Settings {
     eventRate: num('BENCH_EVENT_RATE', smoke ? 20 : 100),
     eventDurationS: num('BENCH_EVENT_DURATION_S', smoke ? 2 : 20),
     eventWriter: eventWriter(),
+    eventSweep: !smoke && process.env.BENCH_EVENT_SWEEP !== '0',
     writeConcurrency: num('BENCH_WRITE_CONCURRENCY', smoke ? 4 : 16),
     writeDurationS: num('BENCH_WRITE_DURATION_S', smoke ? 1 : 15),
     profileDurationS: num('BENCH_PROFILE_DURATION_S', smoke ? 1 : 15),

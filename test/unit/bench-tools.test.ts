@@ -10,6 +10,7 @@ import { startScriptNodeArgs } from '../../bench/lib/processes';
 import { Worker } from 'node:worker_threads';
 import { describeShare, mainThreadShare } from '../../bench/lib/main-thread';
 import { mainThreadCpuMs, processCpuMs } from '../../bench/process-cpu';
+import { sweepRates } from '../../bench/lib/rate-sweep';
 
 describe('bench profile summary', () => {
   const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
@@ -174,5 +175,32 @@ describe('bench: the hub started as npm start starts it', () => {
 
   it('refuses a start script that does not run node', () => {
     expect(() => startScriptNodeArgs('ts-node src/index.ts')).toThrow('does not run node');
+  });
+});
+
+describe('bench: the event-rate sweep', () => {
+  /** The rates tried when the target is met at `limit` events/s and below. */
+  async function tried(missed: number, limit: number, min?: number) {
+    const rates: number[] = [];
+    await sweepRates(
+      missed,
+      (rate) => {
+        rates.push(rate);
+        return Promise.resolve(rate <= limit);
+      },
+      min,
+    );
+    return rates;
+  }
+
+  test('halves until a rate meets the target, then tries halfway back up', async () => {
+    expect(await tried(100, 30)).toEqual([50, 25, 37.5]);
+    expect(await tried(100, 60)).toEqual([50, 75]);
+    expect(await tried(100, 7)).toEqual([50, 25, 12.5, 6.25, 9.38]);
+  });
+
+  test('stops below the lowest rate when none meets it', async () => {
+    expect(await tried(100, 0)).toEqual([50, 25, 12.5, 6.25, 3.125, 1.5625]);
+    expect(await tried(8, 0, 2)).toEqual([4, 2]);
   });
 });
