@@ -63,14 +63,11 @@ export const LATENCY_TARGET_MS = 250;
 const MIN_SWEEP_RATE = 1;
 
 /** Whether a window met the target: p99 under it, and every expected delivery received. */
-export function metLatency(p: { p99: number; received: number; expectedDeliveries: number }) {
+export function metLatency(p: SweepPoint): boolean {
   return (
     p.p99 < LATENCY_TARGET_MS && p.expectedDeliveries > 0 && p.received >= p.expectedDeliveries
   );
 }
-
-const meetsLatency = (w: { stats: DeliveryStats; expected: number }) =>
-  metLatency({ p99: w.stats.p99, received: w.stats.received, expectedDeliveries: w.expected });
 
 export interface EventsWindow {
   seconds: number;
@@ -355,12 +352,24 @@ export async function runEventsOnce(
           committed += count;
           expected += count * (perCentre.get(jc) ?? 0);
         }
-        const deliveredPerSecond = stats.spanMs > 0 ? (stats.received * 1000) / stats.spanMs : 0;
-        return { written, stats, window, committed, expected, deliveredPerSecond };
+        const point: SweepPoint = {
+          rate,
+          eventsCommitted: committed,
+          expectedDeliveries: expected,
+          received: stats.received,
+          deliveredPerSecond: stats.spanMs > 0 ? (stats.received * 1000) / stats.spanMs : 0,
+          p50: stats.p50,
+          p99: stats.p99,
+          max: stats.max,
+          hubCpuSeconds: window.hubCpuSeconds,
+          seconds: window.seconds,
+        };
+        return { written, stats, window, point };
       };
 
       const main = await measure(settings.eventRate);
-      const { written, stats, window, committed, expected } = main;
+      const { written, stats, window } = main;
+      const { eventsCommitted: committed, expectedDeliveries: expected } = main.point;
       const run: EventsRun = {
         subscribers: n,
         opened: opened.open,
@@ -376,7 +385,7 @@ export async function runEventsOnce(
         writesSkipped: written.skipped,
         expectedDeliveries: expected,
         delivery: stats,
-        deliveredPerSecond: main.deliveredPerSecond,
+        deliveredPerSecond: main.point.deliveredPerSecond,
         window,
       };
       log(
@@ -386,31 +395,19 @@ export async function runEventsOnce(
         `  events n=${n}: ${window.sharedExecutions} shared + ${window.ownExecutions} own executions in ${window.cohorts} cohorts; ${window.deliveries} messages in ${window.socketWrites} socket writes; CPU over ${window.seconds.toFixed(1)} s: hub ${window.hubCpuSeconds.toFixed(1)} s, subscriber process ${window.subscriberCpuSeconds.toFixed(1)} s; hub fan-out (offer to socket write) p50 ≤ ${window.fanoutP50Ms} ms, p99 ≤ ${window.fanoutP99Ms} ms`,
       );
       const largest = n === Math.max(...settings.subscribers);
-      if (settings.eventSweep && largest && !meetsLatency(main)) {
-        run.sweep = [];
+      if (settings.eventSweep && largest && !metLatency(main.point)) {
+        const sweep: SweepPoint[] = (run.sweep = []);
         let lastMax = stats.max;
         const step = async (rate: number) => {
           // Deliveries still on their way from the window before would count in this one.
           await sleep(Math.max(2000, lastMax));
-          const w = await measure(rate);
-          lastMax = w.stats.max;
-          const point: SweepPoint = {
-            rate,
-            eventsCommitted: w.committed,
-            expectedDeliveries: w.expected,
-            received: w.stats.received,
-            deliveredPerSecond: w.deliveredPerSecond,
-            p50: w.stats.p50,
-            p99: w.stats.p99,
-            max: w.stats.max,
-            hubCpuSeconds: w.window.hubCpuSeconds,
-            seconds: w.window.seconds,
-          };
-          run.sweep!.push(point);
+          const { point } = await measure(rate);
+          lastMax = point.max;
+          sweep.push(point);
           log(
-            `  events n=${n} at ${rate}/s: ${w.committed} events, ${w.stats.received}/${w.expected} deliveries, ${w.deliveredPerSecond.toFixed(0)}/s, p50 ${w.stats.p50} ms, p99 ${w.stats.p99} ms — ${meetsLatency(w) ? 'within' : 'over'} ${LATENCY_TARGET_MS} ms`,
+            `  events n=${n} at ${rate}/s: ${point.eventsCommitted} events, ${point.received}/${point.expectedDeliveries} deliveries, ${point.deliveredPerSecond.toFixed(0)}/s, p50 ${point.p50} ms, p99 ${point.p99} ms — ${metLatency(point) ? 'within' : 'over'} ${LATENCY_TARGET_MS} ms`,
           );
-          return meetsLatency(w);
+          return metLatency(point);
         };
         await sweepRates(settings.eventRate, step, MIN_SWEEP_RATE);
       }

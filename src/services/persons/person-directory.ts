@@ -146,11 +146,11 @@ function linkedTo(scan: LinkScan): Where {
 function pageConditions(
   scan: LinkScan,
   filter: PersonFilterInput,
-): { where: Where; filteredBy: number } {
+): { where: Where; narrowed: boolean } {
   const where = linkedTo(scan);
   const scope = where.conditions.length;
   filtered(filter, scan, where);
-  return { where, filteredBy: where.conditions.length - scope };
+  return { where, narrowed: where.conditions.length > scope };
 }
 
 /** Names for the page's texts: consents, count and cursor on or off, at a few page sizes. */
@@ -221,7 +221,7 @@ export class PersonDirectory {
     // organisation's active links in person order, so the page is the first 50 read, not
     // a sort of all of them), then the person rows of just that page. Testing the scope per
     // person row instead visits every person of the organisation to return 50.
-    const { where, filteredBy } = pageConditions(scope, filter);
+    const { where, narrowed } = pageConditions(scope, filter);
     // The count has the page's conditions without the cursor (an uncorrelated subquery:
     // PostgreSQL evaluates it once).
     const countSql = also.count
@@ -242,7 +242,7 @@ export class PersonDirectory {
     // organisation's links in person order, then the page's persons). A filter adds
     // conditions whose generic plan was not checked: those stay unnamed.
     const rows = await this.ds.query<PageRow[]>(
-      literal && filteredBy === 0 ? PAGE_NAMES.prepared(sql) : sql,
+      literal && !narrowed ? PAGE_NAMES.prepared(sql) : sql,
       where.params,
     );
     const persons: PersonRecord[] = [];
