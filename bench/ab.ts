@@ -10,7 +10,7 @@
  *
  * It needs the full bench's database (run `npm run bench` once; it is kept afterwards).
  * Variables: AB_A / AB_B (the hub's built entry, default dist/src/index.js for both),
- * AB_A_NODE_ARGS / AB_B_NODE_ARGS, AB_LOAD (`caseload`, or `createReferral`: each request
+ * AB_A_NODE_ARGS / AB_B_NODE_ARGS, AB_A_ENV / AB_B_ENV (the hub's settings, `K=V,K=V`), AB_LOAD (`caseload`, or `createReferral`: each request
  * refers a person not referred before, so a database serves a few runs before it must be
  * filled again), AB_CONCURRENCY (16), AB_ROUNDS (4), AB_DURATION_S (8), AB_WARMUP_S (2),
  * and the bench's BENCH_* database settings.
@@ -36,12 +36,29 @@ interface Side {
   name: 'A' | 'B';
   entry: string;
   nodeArgs: string[];
+  /** Settings of this side's hub (AB_A_ENV / AB_B_ENV: `K=V,K=V`). */
+  env: Record<string, string>;
+}
+
+function envList(text: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of (text ?? '').split(',').filter((p) => p.trim())) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`AB_*_ENV: expected K=V, got "${pair}"`);
+    env[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return env;
 }
 
 function side(name: 'A' | 'B'): Side {
   const entry = process.env[`AB_${name}`] ?? join(ROOT, 'dist', 'src', 'index.js');
   const args = process.env[`AB_${name}_NODE_ARGS`]?.trim();
-  return { name, entry, nodeArgs: args ? args.split(/\s+/) : [] };
+  return {
+    name,
+    entry,
+    nodeArgs: args ? args.split(/\s+/) : [],
+    env: envList(process.env[`AB_${name}_ENV`]),
+  };
 }
 
 /**
@@ -108,7 +125,7 @@ async function main(): Promise<void> {
   // would do part of the work. The caseload's hubs only read: both stay up.
   const oneAtATime = kind === 'createReferral';
   // startHub runs dist/src/index.js; a side's own build is given as its entry.
-  const start = (s: Side) => startHub(env, `ab-${s.name}`, s.nodeArgs, {}, s.entry);
+  const start = (s: Side) => startHub(env, `ab-${s.name}`, s.nodeArgs, s.env, s.entry);
   const servers: (Server | null)[] = [null, null];
   try {
     if (!oneAtATime) for (const [i, s] of sides.entries()) servers[i] = await start(s);
@@ -166,7 +183,7 @@ async function main(): Promise<void> {
     }));
     for (const [i, s] of summary.entries())
       console.log(
-        `${sides[i].name} (${sides[i].entry} ${sides[i].nodeArgs.join(' ')}): ${s.rps.toFixed(1)} req/s, hub CPU ${s.cpu.toFixed(2)} ms/req, PostgreSQL ${s.pg.toFixed(2)} ms/req`,
+        `${sides[i].name} (${sides[i].entry} ${sides[i].nodeArgs.join(' ')} ${JSON.stringify(sides[i].env)}): ${s.rps.toFixed(1)} req/s, hub CPU ${s.cpu.toFixed(2)} ms/req, PostgreSQL ${s.pg.toFixed(2)} ms/req`,
       );
     console.log(`B/A requests/s: ${(summary[1].rps / summary[0].rps).toFixed(3)}`);
     // The median of the rounds' own B/A: a round's two sides ran in the same minute, so a

@@ -88,20 +88,20 @@ export class PipelinedReads implements Reads {
   }
 
   /**
-   * Where a read goes: to an idle lane while there is one (reads in parallel while the
-   * database has room, as from a pool: at one request at a time a page's four reads run side
-   * by side); else to the least busy lane this turn already writes to, else to the least
-   * busy lane. A lane written to in a turn is corked until the turn ends: `setImmediate`
+   * Where a read goes: to the lane this turn already writes to, so a page's reads (and those
+   * of pages that dispatch in the same turn) leave in one write, wake one backend and are
+   * answered in order; a turn's first read takes an idle lane if there is one, else the
+   * least busy. A lane written to in a turn is corked until the turn ends: `setImmediate`
    * runs after every microtask and `nextTick` of the turn (where DataLoader dispatches its
-   * batches), so under load a page's reads, and those of pages that dispatch in the same
-   * turn, leave in one write and one backend answers them in order.
+   * batches). Spreading one page's reads over idle lanes instead ran them side by side, but
+   * each woke its own backend: on two cores PostgreSQL spent 5–10 % more CPU per page and
+   * the hub served 6 % fewer pages at 4 connections (bench/RESULTS.md). The lanes serve
+   * turns that overlap.
    */
   private laneForTurn(): Lane {
-    const idle = this.idleLane();
-    if (idle) return this.cork(idle);
     const joined = leastBusy(this.turn);
     if (joined) return joined;
-    return this.cork(leastBusy(this.lanes as Lane[]) as Lane);
+    return this.cork(this.idleLane() ?? (leastBusy(this.lanes as Lane[]) as Lane));
   }
 
   /** An idle lane, opening one in a free slot (or in place of a broken one) if need be. */

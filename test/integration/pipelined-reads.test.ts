@@ -1,6 +1,7 @@
 /**
  * The sources' pipelined reads (src/db/pipelined-reads.ts) against a real PostgreSQL server:
- * where a turn's reads go, that they leave in one write when every lane is busy, that a
+ * where a turn's reads go (one lane, one write; an idle lane for a turn while another is in
+ * flight; the least busy when none is idle), that a
  * failing statement or a lost connection fails only what it must, named statements, and
  * shutdown. The embedded database has no such reads (one session), so this runs on a server.
  */
@@ -70,29 +71,70 @@ async function countWrites<T>(fn: () => Promise<T>): Promise<{ result: T; writes
   }
 }
 
-onServer('reads issued together run side by side while lanes are idle', async () => {
+/**
+ * Opens `n` lanes and returns their backends: one read per turn, each held in flight (by a
+ * short sleep) until the last is issued, so every turn finds the lanes before it busy.
+ */
+async function openLanes(r: PipelinedReads, n: number): Promise<number[]> {
+  const held: Promise<number>[] = [];
+  for (let i = 0; i < n; i += 1) {
+    held.push(
+      r
+        .query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.2)::text AS slept', [])
+        .then(([row]) => row.pid),
+    );
+    await nextTurn();
+  }
+  return Promise.all(held);
+}
+
+onServer(
+  'a turn’s reads share one lane and leave in one write, also while lanes are idle',
+  async () => {
+    const { reads: r } = reads(4);
+    const first = await pidOf(r); // the lane is connected before the writes are counted
+    const { result: pids, writes } = await countWrites(async () => {
+      const turn = [pidOf(r), pidOf(r), pidOf(r), pidOf(r)];
+      await nextTurn();
+      return Promise.all(turn);
+    });
+    expect(new Set(pids)).toEqual(new Set([first]));
+    expect(writes).toBe(1);
+  },
+);
+
+onServer('a turn while earlier turns’ reads are in flight takes an idle lane', async () => {
   const { reads: r } = reads(4);
-  const pids = await Promise.all([pidOf(r), pidOf(r), pidOf(r), pidOf(r)]);
-  expect(new Set(pids).size).toBe(4);
+  const pids = await openLanes(r, 3);
+  expect(new Set(pids).size).toBe(3);
 });
 
 onServer(
-  'when every lane is busy, one turn’s reads share a lane and leave in one write',
+  'when every lane is busy, a turn’s reads join the least busy lane in one write',
   async () => {
     const { reads: r } = reads(2);
-    // Connect both lanes and learn their backends.
-    const lanes = await Promise.all([pidOf(r), pidOf(r)]);
+    const lanes = await openLanes(r, 2);
     expect(new Set(lanes).size).toBe(2);
-    const busy = [r.query('SELECT pg_sleep(0.3)', []), r.query('SELECT pg_sleep(0.3)', [])];
+    const sleepingPid = (seconds: number) =>
+      r
+        .query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep($1)::text AS slept', [
+          seconds,
+        ])
+        .then(([row]) => row.pid);
+    // One read in flight on one lane, two on the other.
+    const lessBusy = sleepingPid(0.3);
+    await nextTurn();
+    const busier = [sleepingPid(0.3), sleepingPid(0.3)];
     await nextTurn();
     const { result: pids, writes } = await countWrites(async () => {
       const turn = [pidOf(r), pidOf(r), pidOf(r), pidOf(r)];
       await nextTurn();
       return Promise.all(turn);
     });
-    await Promise.all(busy);
-    expect(new Set(pids).size).toBe(1);
-    expect(lanes).toContain(pids[0]);
+    const [lessBusyPid, busierPids] = await Promise.all([lessBusy, Promise.all(busier)]);
+    expect(new Set(busierPids).size).toBe(1);
+    expect(busierPids[0]).not.toBe(lessBusyPid);
+    expect(new Set(pids)).toEqual(new Set([lessBusyPid]));
     expect(writes).toBe(1);
   },
 );
@@ -150,7 +192,7 @@ onServer('every read is told to the logger, as TypeORM tells its own', async () 
 
 onServer('close ends every connection it opened, and later reads are refused', async () => {
   const { reads: r, app } = reads(3);
-  await Promise.all([pidOf(r), pidOf(r), pidOf(r)]);
+  await openLanes(r, 3);
   const count = () => countBackends(admin!, 'application_name = $1', [app]);
   expect(await count()).toBe(3);
   await r.close();
