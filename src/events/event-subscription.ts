@@ -62,6 +62,8 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
   private overflow = false;
   private done = false;
   private wakeUp: (() => void) | null = null;
+  /** Told whenever next() would no longer wait: see onWake(). */
+  private wakeListener: (() => void) | null = null;
   /** Position of the last event handed out (its cursor is encoded only when needed). */
   private lastDelivered: string | null = null;
   private expired = false;
@@ -91,7 +93,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
       this.expiryTimer = setTimeout(
         () => {
           this.expired = true;
-          this.wakeUp?.();
+          this.notify();
         },
         Math.max(0, o.expiresAt - Date.now()),
       );
@@ -114,7 +116,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
       this.live.push(e);
       this.hooks?.buffered(e);
     }
-    this.wakeUp?.();
+    this.notify();
   }
 
   /**
@@ -130,6 +132,35 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
       this.replayed.length === 0 &&
       this.live.length > 0
     );
+  }
+
+  /**
+   * Live, caught up and nothing buffered: next() would wait for the dispatcher's next offer,
+   * the token's expiry or the end, and the listener given to onWake() is told of each.
+   */
+  get waiting(): boolean {
+    return (
+      !this.done &&
+      !this.expired &&
+      !this.overflow &&
+      !this.replaying &&
+      this.replayed.length === 0 &&
+      this.live.length === 0
+    );
+  }
+
+  /**
+   * A consumer that delivers by push rather than by awaiting next() (a cohort member): told,
+   * synchronously, of every offer, of the token's expiry and of the end. It must not take
+   * events from inside the call (the dispatcher is still offering to others).
+   */
+  onWake(listener: () => void): void {
+    this.wakeListener = listener;
+  }
+
+  private notify(): void {
+    this.wakeUp?.();
+    this.wakeListener?.();
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<StoredEvent> {
@@ -258,7 +289,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
     this.live.length = 0;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.dispatcher.remove(this);
-    this.wakeUp?.();
+    this.notify();
   }
 
   return(): Promise<IteratorResult<StoredEvent>> {

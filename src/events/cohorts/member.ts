@@ -12,6 +12,13 @@
  * that graphql-ws then sends as the subscription's `error` message, after every `next`
  * this member sent, on the same socket.
  *
+ * A member waiting for live events holds no promise: its source calls it when an event is
+ * offered (EventSubscription.onWake), and it then takes what is ready in a microtask. An
+ * `await` on the source per event left a chain of promises and suspended calls per
+ * subscriber that lived until that subscriber's next event — long enough, with thousands
+ * of subscribers, for the young-generation collector to copy and promote them at every
+ * delivery (bench/RESULTS.md). Catch-up, the end and the errors still go through next().
+ *
  * Messages go out through socket-writes.ts, so the events a member takes in one pass of the
  * event loop reach the kernel in one write. The member takes its next event without waiting
  * for the write while less than WRITE_BACKLOG_BYTES wait in the socket's buffer; beyond
@@ -82,7 +89,15 @@ export interface MemberDeps {
 }
 
 export class CohortMember implements AsyncIterableIterator<never> {
+  /** What graphql-ws awaits: settled once, when the member ends. */
   private running: Promise<IteratorResult<never>> | null = null;
+  private settle: {
+    resolve: (r: IteratorResult<never>) => void;
+    reject: (err: unknown) => void;
+  } | null = null;
+  /** A drain is queued as a microtask, or under way. */
+  private scheduled = false;
+  private draining = false;
   private stopped = false;
   private ended = false;
   /**
@@ -106,14 +121,18 @@ export class CohortMember implements AsyncIterableIterator<never> {
 
   /** Starts delivering on graphql-ws's first pull (the subscription is registered by then). */
   next(): Promise<IteratorResult<never>> {
-    this.running ??= this.run().then(() => ({ done: true as const, value: undefined }));
+    if (!this.running) {
+      this.running = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+      this.d.source.onWake(this.wake);
+      this.schedule();
+    }
     return this.running;
   }
 
   async return(): Promise<IteratorResult<never>> {
     this.stopped = true;
     await this.d.source.return();
-    this.end();
+    this.finish();
     return { done: true, value: undefined };
   }
 
@@ -122,40 +141,80 @@ export class CohortMember implements AsyncIterableIterator<never> {
     throw err instanceof Error ? err : new Error(String(err));
   }
 
-  private async run(): Promise<void> {
-    try {
-      for (;;) {
-        if (this.writeError) throw this.writeError;
-        const first = await this.d.source.next();
-        if (first.done) return;
-        // The events already waiting in the buffer are taken now: their renders and
-        // access-log rows are under way together, and their messages share one write.
-        const batch = [this.prepare(first.value)];
-        let ending: { error: unknown } | null = null;
-        try {
-          while (batch.length < MAX_BATCH) {
-            const e = this.d.source.takeReady();
-            if (!e) break;
-            batch.push(this.prepare(e));
-          }
-        } catch (error) {
-          ending = { error }; // e.g. token expiry: what was taken before it is still sent
-        }
-        // In order, up to the first that failed (its error ends the subscription, as before).
-        // The payloads are under way together, so waiting for each in turn costs the longest.
-        for (const b of batch) {
-          const payload = typeof b.payload === 'string' ? b.payload : await b.payload;
-          if (typeof payload !== 'string') throw payload.failed;
-          if (this.stopped) return;
-          // A string, not a Buffer: the kernel write copies it as is, where allocating a
-          // Buffer per message costs more (measured).
-          const backlog = this.send(`${this.prefix}${payload}}`, b.offeredAt);
-          if (backlog) await backlog;
-        }
-        if (ending) throw ending.error;
+  /** Bound once, given to the source: an offer, the token's expiry, the end. */
+  private readonly wake = (): void => this.schedule();
+
+  /** A drain in a microtask: the dispatcher finishes offering this event to everyone first. */
+  private schedule(): void {
+    if (this.scheduled || this.draining || this.ended) return;
+    this.scheduled = true;
+    queueMicrotask(this.startDrain);
+  }
+
+  private readonly startDrain = (): void => {
+    this.scheduled = false;
+    this.draining = true;
+    this.drain().then(this.drained, this.failed);
+  };
+
+  private readonly drained = (done: boolean): void => {
+    this.draining = false;
+    if (done) this.finish();
+    // What was offered while the drain was finishing is taken now; otherwise the next
+    // wake starts the next drain.
+    else if (!this.d.source.waiting) this.schedule();
+  };
+
+  private readonly failed = (err: unknown): void => {
+    this.draining = false;
+    this.finish({ error: err });
+  };
+
+  /**
+   * Delivers until the source waits for an offer (false) or ends (true). Live events that
+   * are ready are taken without a promise; catch-up, the overflow, expiry and the end go
+   * through the source's next(), which reads the table, throws or ends as it decides.
+   */
+  private async drain(): Promise<boolean> {
+    const source = this.d.source;
+    for (;;) {
+      if (this.writeError) throw this.writeError;
+      if (this.stopped) return true;
+      if (source.waiting) return false;
+      let first: StoredEvent | undefined;
+      if (source.ready) {
+        first = source.takeReady();
+        if (!first) continue; // every ready one was skipped: look at the source again
+      } else {
+        const r = await source.next();
+        if (r.done) return true;
+        first = r.value;
       }
-    } finally {
-      this.end();
+      // The events already waiting in the buffer are taken now: their renders and
+      // access-log rows are under way together, and their messages share one write.
+      const batch = [this.prepare(first)];
+      let ending: { error: unknown } | null = null;
+      try {
+        while (batch.length < MAX_BATCH) {
+          const e = source.takeReady();
+          if (!e) break;
+          batch.push(this.prepare(e));
+        }
+      } catch (error) {
+        ending = { error }; // e.g. token expiry: what was taken before it is still sent
+      }
+      // In order, up to the first that failed (its error ends the subscription, as before).
+      // The payloads are under way together, so waiting for each in turn costs the longest.
+      for (const b of batch) {
+        const payload = typeof b.payload === 'string' ? b.payload : await b.payload;
+        if (typeof payload !== 'string') throw payload.failed;
+        if (this.stopped) return true;
+        // A string, not a Buffer: the kernel write copies it as is, where allocating a
+        // Buffer per message costs more (measured).
+        const backlog = this.send(`${this.prefix}${payload}}`, b.offeredAt);
+        if (backlog) await backlog;
+      }
+      if (ending) throw ending.error;
     }
   }
 
@@ -234,9 +293,16 @@ export class CohortMember implements AsyncIterableIterator<never> {
     });
   }
 
-  private end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.d.onEnd();
+  /** Ends the member once, however it ends, and settles what graphql-ws awaits. */
+  private finish(failure?: { error: unknown }): void {
+    if (!this.ended) {
+      this.ended = true;
+      this.d.onEnd();
+    }
+    const settle = this.settle;
+    this.settle = null;
+    if (!settle) return;
+    if (failure) settle.reject(failure.error);
+    else settle.resolve({ done: true, value: undefined });
   }
 }
