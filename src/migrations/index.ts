@@ -10,6 +10,7 @@ import { Webhooks1796025600000 } from './1796025600000-webhooks';
 import { EventSequencer1796112000000 } from './1796112000000-event-sequencer';
 import { AccessLogResources1796198400000 } from './1796198400000-access-log-resources';
 import { PersonLinkPageOrder1796284800000 } from './1796284800000-person-link-page-order';
+import { JobbtorgCurrentPlan1796371200000 } from './1796371200000-jobbtorg-current-plan';
 /** Migrations in order. Listed explicitly so the same list works from src/ and dist/. */
 export const migrations = [
   ReferenceData1795334400000,
@@ -24,4 +25,5 @@ export const migrations = [
   EventSequencer1796112000000,
   AccessLogResources1796198400000,
   PersonLinkPageOrder1796284800000,
+  JobbtorgCurrentPlan1796371200000,
 ];
