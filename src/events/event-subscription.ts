@@ -184,10 +184,24 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
   }
 
   async next(): Promise<IteratorResult<StoredEvent>> {
+    // With `wait`, step() never answers null.
+    return (await this.step(true)) as IteratorResult<StoredEvent>;
+  }
+
+  /**
+   * As next(), but null instead of waiting for an offer: for a consumer woken by onWake(),
+   * which then holds no pending call between events (e.g. once a catch-up has ended).
+   */
+  nextIfAny(): Promise<IteratorResult<StoredEvent> | null> {
+    return this.step(false);
+  }
+
+  private async step(wait: boolean): Promise<IteratorResult<StoredEvent> | null> {
     try {
       for (;;) {
         if (this.done) return { done: true, value: undefined };
         this.throwIfExpired();
+        if (!wait && this.waiting) return null;
         const fromLive = this.live.length > 0 && !this.replayed.length && !this.replaying;
         // A live event already buffered is taken without a detour through the microtask queue
         // (the fan-out's hot path); take() decides everything else, the overflow included.

@@ -43,18 +43,25 @@ function socket(): { ws: WebSocket; sent: string[] } {
   return { ws: ws as unknown as WebSocket, sent };
 }
 
-/** Live from the start (no `after`), so no table is read. */
-function member(options: Partial<SubscriptionOptions> = {}) {
-  const dispatcher = { add: () => '0', remove: () => undefined } as unknown as EventDispatcher;
-  const source = new EventSubscription({} as DataSource, dispatcher, {
+/**
+ * Live from the start unless `after` is given; then its catch-up reads an empty table. The
+ * render answers at once unless the test gives its own.
+ */
+function member(
+  options: Partial<SubscriptionOptions> = {},
+  render = (e: StoredEvent) =>
+    Promise.resolve({ payload: `{"p":${e.position}}`, entries: [] } as Rendered),
+) {
+  const removed = jest.fn();
+  const dispatcher = { add: () => '0', remove: removed } as unknown as EventDispatcher;
+  const table = { query: jest.fn(() => Promise.resolve([])) } as unknown as DataSource;
+  const source = new EventSubscription(table, dispatcher, {
     after: null,
     filter: {},
     allowed: () => true,
     bufferLimit: 100,
     ...options,
   });
-  const render = (e: StoredEvent) =>
-    Promise.resolve({ payload: `{"p":${e.position}}`, entries: [] } as Rendered);
   const cohort = new Cohort(
     'k',
     render,
@@ -77,7 +84,7 @@ function member(options: Partial<SubscriptionOptions> = {}) {
     onDelivered: () => undefined,
     onWriteStarted: () => undefined,
   });
-  return { m, source, sent, ends: () => ends };
+  return { m, source, sent, ends: () => ends, removed, table };
 }
 
 const event = (position: number) => ({ position: String(position) }) as StoredEvent;
@@ -96,9 +103,7 @@ test('live events are pushed to the member: in order, each once, without a next(
   source.offer(event(4));
   source.offer(event(5));
   await turn();
-  expect(sent).toEqual(
-    [1, 2, 3, 4, 5].map((p) => `{"id":"s1","type":"next","payload":{"p":${p}}}`),
-  );
+  expect(sent).toEqual([1, 2, 3, 4, 5].map(message));
   expect(pulls).not.toHaveBeenCalled();
   expect(source.waiting).toBe(true);
   await m.return();
@@ -124,5 +129,64 @@ test('the token expiring while the member waits ends it with the expiry error', 
     expiredError: () => new Error('token expired'),
   });
   await expect(m.next()).rejects.toThrow('token expired');
+  expect(ends()).toBe(1);
+});
+
+const message = (p: number) => `{"id":"s1","type":"next","payload":{"p":${p}}}`;
+
+test('an offer while the member waits for a payload is delivered after it, in order', async () => {
+  let release: () => void = () => undefined;
+  const slow = new Promise<void>((resolve) => (release = resolve));
+  const { m, source, sent } = member({}, async (e) => {
+    if (e.position === '1') await slow;
+    return { payload: `{"p":${e.position}}`, entries: [] } as Rendered;
+  });
+  const ended = m.next();
+  source.offer(event(1));
+  await turn(); // the drain now waits for event 1's payload
+  source.offer(event(2));
+  await turn();
+  expect(sent).toEqual([]);
+  release();
+  await turn();
+  expect(sent).toEqual([message(1), message(2)]);
+  await m.return();
+  await ended;
+});
+
+test('a render failure ends the member with it and unregisters its source', async () => {
+  const { m, source, removed, ends } = member({}, () => Promise.reject(new Error('source down')));
+  const ended = m.next();
+  source.offer(event(1));
+  await expect(ended).rejects.toThrow('source down');
+  await turn();
+  expect(removed).toHaveBeenCalledWith(source);
+  expect(ends()).toBe(1);
+  expect(m.next()).toBe(ended); // graphql-ws pulls once; a second pull gets the same end
+});
+
+test('after catching up from the table the member waits without a pending call', async () => {
+  const { m, source, sent, table } = member({ after: '5' });
+  const pulls = jest.spyOn(source, 'next');
+  const tries = jest.spyOn(source, 'nextIfAny');
+  const ended = m.next();
+  await turn();
+  expect(table.query).toHaveBeenCalledTimes(1); // the catch-up read: nothing after 5
+  expect(source.waiting).toBe(true);
+  // The drain asked once and was told there is nothing: it is not suspended in the source.
+  expect(tries).toHaveBeenCalledTimes(1);
+  await expect(tries.mock.results[0].value).resolves.toBeNull();
+  source.offer(event(6));
+  await turn();
+  expect(sent).toEqual([message(6)]);
+  expect(pulls).not.toHaveBeenCalled();
+  await m.return();
+  await ended;
+});
+
+test('a member the client completed before its first pull ends at once', async () => {
+  const { m, ends } = member();
+  await m.return();
+  await expect(m.next()).resolves.toEqual({ done: true, value: undefined });
   expect(ends()).toBe(1);
 });

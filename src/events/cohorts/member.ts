@@ -17,7 +17,8 @@
  * `await` on the source per event left a chain of promises and suspended calls per
  * subscriber that lived until that subscriber's next event — long enough, with thousands
  * of subscribers, for the young-generation collector to copy and promote them at every
- * delivery (bench/RESULTS.md). Catch-up, the end and the errors still go through next().
+ * delivery (bench/RESULTS.md). Catch-up, the end and the errors go through the source's
+ * nextIfAny(), which answers null where next() would wait.
  *
  * Messages go out through socket-writes.ts, so the events a member takes in one pass of the
  * event loop reach the kernel in one write. The member takes its next event without waiting
@@ -121,6 +122,7 @@ export class CohortMember implements AsyncIterableIterator<never> {
 
   /** Starts delivering on graphql-ws's first pull (the subscription is registered by then). */
   next(): Promise<IteratorResult<never>> {
+    if (this.ended && !this.running) return Promise.resolve({ done: true, value: undefined });
     if (!this.running) {
       this.running = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
       this.d.source.onWake(this.wake);
@@ -154,7 +156,11 @@ export class CohortMember implements AsyncIterableIterator<never> {
   private readonly startDrain = (): void => {
     this.scheduled = false;
     this.draining = true;
-    this.drain().then(this.drained, this.failed);
+    // drained and failed do not throw today; if they ever did, the member's log says so
+    // rather than an unhandled rejection ending the process.
+    this.drain()
+      .then(this.drained, this.failed)
+      .catch((err: unknown) => this.d.logger.error({ err }, 'cohort member: ending failed'));
   };
 
   private readonly drained = (done: boolean): void => {
@@ -168,12 +174,16 @@ export class CohortMember implements AsyncIterableIterator<never> {
   private readonly failed = (err: unknown): void => {
     this.draining = false;
     this.finish({ error: err });
+    // A failure of the member's own (a render, a write) has not ended its source, and
+    // graphql-ws, having sent the error, does not call return(): unregister it here.
+    void this.d.source.return();
   };
 
   /**
    * Delivers until the source waits for an offer (false) or ends (true). Live events that
    * are ready are taken without a promise; catch-up, the overflow, expiry and the end go
-   * through the source's next(), which reads the table, throws or ends as it decides.
+   * through the source's nextIfAny(), which reads the table, throws or ends as next() does
+   * but answers null where next() would wait.
    */
   private async drain(): Promise<boolean> {
     const source = this.d.source;
@@ -186,7 +196,8 @@ export class CohortMember implements AsyncIterableIterator<never> {
         first = source.takeReady();
         if (!first) continue; // every ready one was skipped: look at the source again
       } else {
-        const r = await source.next();
+        const r = await source.nextIfAny();
+        if (!r) return false; // caught up and nothing offered yet: the next wake drains
         if (r.done) return true;
         first = r.value;
       }
