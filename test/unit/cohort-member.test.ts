@@ -54,7 +54,8 @@ function member(
 ) {
   const removed = jest.fn();
   const dispatcher = { add: () => '0', remove: removed } as unknown as EventDispatcher;
-  const table = { query: jest.fn(() => Promise.resolve([])) } as unknown as DataSource;
+  const read = jest.fn(() => Promise.resolve([]));
+  const table = { query: read } as unknown as DataSource;
   const source = new EventSubscription(table, dispatcher, {
     after: null,
     filter: {},
@@ -84,7 +85,7 @@ function member(
     onDelivered: () => undefined,
     onWriteStarted: () => undefined,
   });
-  return { m, source, sent, ends: () => ends, removed, table };
+  return { m, source, sent, ends: () => ends, removed, read };
 }
 
 const event = (position: number) => ({ position: String(position) }) as StoredEvent;
@@ -139,7 +140,7 @@ test('an offer while the member waits for a payload is delivered after it, in or
   const slow = new Promise<void>((resolve) => (release = resolve));
   const { m, source, sent } = member({}, async (e) => {
     if (e.position === '1') await slow;
-    return { payload: `{"p":${e.position}}`, entries: [] } as Rendered;
+    return { payload: `{"p":${e.position}}`, entries: [] };
   });
   const ended = m.next();
   source.offer(event(1));
@@ -166,12 +167,12 @@ test('a render failure ends the member with it and unregisters its source', asyn
 });
 
 test('after catching up from the table the member waits without a pending call', async () => {
-  const { m, source, sent, table } = member({ after: '5' });
+  const { m, source, sent, read } = member({ after: '5' });
   const pulls = jest.spyOn(source, 'next');
   const tries = jest.spyOn(source, 'nextIfAny');
   const ended = m.next();
   await turn();
-  expect(table.query).toHaveBeenCalledTimes(1); // the catch-up read: nothing after 5
+  expect(read).toHaveBeenCalledTimes(1); // the catch-up read: nothing after 5
   expect(source.waiting).toBe(true);
   // The drain asked once and was told there is nothing: it is not suspended in the source.
   expect(tries).toHaveBeenCalledTimes(1);
