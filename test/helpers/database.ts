@@ -82,3 +82,21 @@ export async function openReferenceDatabase(): Promise<{
   await loadReferenceData(opened.ds, bundledReferenceFiles());
   return opened;
 }
+
+/**
+ * The reference database for the tests of one file: opened before them, closed after them
+ * (registers its own beforeAll/afterAll). `ds` is its DataSource, once open.
+ */
+export function useReferenceDatabase(): { readonly ds: DataSource } {
+  let opened: { ds: DataSource; close: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    opened = await openReferenceDatabase();
+  }, 60000);
+  afterAll(() => opened?.close());
+  return {
+    get ds(): DataSource {
+      if (!opened) throw new Error('the reference database is opened in beforeAll');
+      return opened.ds;
+    },
+  };
+}

@@ -6,21 +6,13 @@
  * lists of the batch reads (src/db/uuid-array.ts) read the same persons whichever form the
  * ids take.
  */
-import type { DataSource } from 'typeorm';
 import { Role } from '../../src/auth/roles';
 import type { AuthenticatedViewer } from '../../src/auth/viewer';
 import { uuidArray } from '../../src/db/uuid-array';
 import { BatchedAccessLogWriter } from '../../src/services/access-log/batched-writer';
-import { openReferenceDatabase } from '../helpers/database';
+import { useReferenceDatabase } from '../helpers/database';
 
-let ds: DataSource;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ ds, close } = await openReferenceDatabase());
-}, 60000);
-
-afterAll(() => close());
+const reference = useReferenceDatabase();
 
 function viewer(sub: string, role: Role, orgId: string): AuthenticatedViewer {
   return {
@@ -40,7 +32,7 @@ const P3 = '00000000-0000-4000-8000-0000000000a3';
 
 test('every column arrives as written, for each actor of a shared statement', async () => {
   const awkward = 'case "12", back\\slash, {brace}; line\nbreak — åäö ✓';
-  const writer = new BatchedAccessLogWriter(ds);
+  const writer = new BatchedAccessLogWriter(reference.ds);
   await Promise.all([
     writer.write({
       viewer: viewer('coach "ä"\\1', Role.JOB_CENTRE_COACH, 'jobbtorg-sydvast'),
@@ -71,7 +63,7 @@ test('every column arrives as written, for each actor of a shared statement', as
     }),
   ]);
   await writer.close();
-  const rows = await ds.query<Record<string, unknown>[]>(
+  const rows = await reference.ds.query<Record<string, unknown>[]>(
     `SELECT request_id, actor_sub, actor_role, actor_org, person_id, action, operation,
             field_groups, purpose, bases, via
        FROM access_log WHERE request_id IN ('req-1', 'req-2') ORDER BY id`,
@@ -118,25 +110,29 @@ test('an id list is one array literal when every id is a UUID, else the array it
   expect(uuidArray(odd)).toBe(odd);
   // Both forms read the same rows; a list that is not all UUIDs is refused by the cast.
   const read = (param: unknown) =>
-    ds.query<{ x: string }[]>(`SELECT x FROM unnest($1::uuid[]) AS x ORDER BY x`, [param]);
+    reference.ds.query<{ x: string }[]>(`SELECT x FROM unnest($1::uuid[]) AS x ORDER BY x`, [
+      param,
+    ]);
   expect(await read(uuidArray(ids))).toEqual(await read(ids));
   expect((await read(uuidArray(ids))).map((r) => r.x)).toEqual([P1, P2, P3]);
   await expect(read(uuidArray(odd))).rejects.toThrow();
 });
 
 test('a lone surrogate in a claim is stored as U+FFFD, as a text parameter stores it', async () => {
-  const writer = new BatchedAccessLogWriter(ds);
+  const writer = new BatchedAccessLogWriter(reference.ds);
   await writer.write({
     viewer: viewer('coach\ud800-x\udc00', Role.JOB_CENTRE_COACH, 'jobbtorg-sydvast'),
     requestId: 'req-3',
     purpose: 'case-handling',
     entries: [{ personId: P1, action: 'READ', operation: 'Caseload', fieldGroups: ['identity'] }],
   });
-  const [row] = await ds.query<{ actor_sub: string }[]>(
+  const [row] = await reference.ds.query<{ actor_sub: string }[]>(
     `SELECT actor_sub FROM access_log WHERE request_id = 'req-3'`,
   );
   expect(row.actor_sub).toBe('coach\ufffd-x\ufffd');
   // What the one-actor path (a text parameter) stores for the same text.
-  const [plain] = await ds.query<{ t: string }[]>(`SELECT $1::text AS t`, ['coach\ud800-x\udc00']);
+  const [plain] = await reference.ds.query<{ t: string }[]>(`SELECT $1::text AS t`, [
+    'coach\ud800-x\udc00',
+  ]);
   expect(plain.t).toBe(row.actor_sub);
 });

@@ -4,17 +4,10 @@
  * (migration 1796371200000). On both databases.
  */
 import { randomUUID } from 'node:crypto';
-import type { DataSource, QueryRunner } from 'typeorm';
-import { openReferenceDatabase } from '../helpers/database';
+import type { QueryRunner } from 'typeorm';
+import { useReferenceDatabase } from '../helpers/database';
 
-let ds: DataSource;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ ds, close } = await openReferenceDatabase());
-}, 60000);
-
-afterAll(() => close());
+const reference = useReferenceDatabase();
 
 /** The subquery of src/connectors/jobbtorg/embedded.ts, for one enrolment. */
 const CURRENT_PLAN = `SELECT p.kind, p.valid_from::text AS "validFrom"
@@ -23,7 +16,7 @@ const CURRENT_PLAN = `SELECT p.kind, p.valid_from::text AS "validFrom"
 
 /** Runs `fn` in a transaction that is rolled back: the shared database keeps no rows. */
 async function rolledBack<T>(fn: (q: QueryRunner) => Promise<T>): Promise<T> {
-  const q = ds.createQueryRunner();
+  const q = reference.ds.createQueryRunner();
   await q.connect();
   await q.startTransaction();
   try {

@@ -4,21 +4,13 @@
  * size in the text; a filtered page stays unnamed. Both answer the same rows as before.
  */
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import type { PersonScope } from '../../src/auth/policy';
 import { NameBudget, preparedName } from '../../src/db/prepared';
 import { PersonDirectory } from '../../src/services/persons/person-directory';
-import { openReferenceDatabase } from '../helpers/database';
+import { useReferenceDatabase } from '../helpers/database';
 import { insertPersons } from '../helpers/person-fixture';
 
-let ds: DataSource;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ ds, close } = await openReferenceDatabase());
-}, 60000);
-
-afterAll(() => close());
+const reference = useReferenceDatabase();
 
 const coach: PersonScope = {
   kind: 'linked',
@@ -29,8 +21,8 @@ const coach: PersonScope = {
 /** The statements a page sends, with their parameters, and its answer. */
 async function statementsOf<T>(page: () => Promise<T>) {
   const sent: { sql: string; params: unknown[] }[] = [];
-  const query = ds.query.bind(ds);
-  const spy = jest.spyOn(ds, 'query').mockImplementation((sql, params) => {
+  const query = reference.ds.query.bind(reference.ds);
+  const spy = jest.spyOn(reference.ds, 'query').mockImplementation((sql, params) => {
     sent.push({ sql, params: Array.isArray(params) ? params : [] });
     return query(sql, params);
   });
@@ -43,14 +35,14 @@ async function statementsOf<T>(page: () => Promise<T>) {
 
 test('a page of the scope alone is named, its size in the text; a filtered page is not', async () => {
   const persons = await insertPersons(
-    ds,
+    reference.ds,
     [1, 2, 3].map(() => ({
       homeDistrictId: 'rinkeby-kista',
       enrolment: { jobCentreId: 'jobbtorg-jarva' },
     })),
   );
   const ids = persons.map((p) => p.id).sort();
-  const directory = new PersonDirectory(ds);
+  const directory = new PersonDirectory(reference.ds);
   const first = await statementsOf(() =>
     directory.page(coach, { jobCentreId: 'jobbtorg-jarva' }, 2, null, { consents: true }),
   );
