@@ -10,7 +10,8 @@
  *
  * It needs the full bench's database (run `npm run bench` once; it is kept afterwards).
  * Variables: AB_A / AB_B (the hub's built entry, default dist/src/index.js for both),
- * AB_A_NODE_ARGS / AB_B_NODE_ARGS, AB_A_ENV / AB_B_ENV (the hub's settings, `K=V,K=V`), AB_LOAD (`caseload`, or `createReferral`: each request
+ * AB_A_NODE_ARGS / AB_B_NODE_ARGS, AB_A_ENV / AB_B_ENV (the hub's settings, `K=V,K=V`),
+ * AB_LOAD (`caseload`, or `createReferral`: each request
  * refers a person not referred before, so a database serves a few runs before it must be
  * filled again), AB_CONCURRENCY (16), AB_ROUNDS (4), AB_DURATION_S (8), AB_WARMUP_S (2),
  * and the bench's BENCH_* database settings.

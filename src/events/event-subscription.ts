@@ -125,13 +125,12 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
    * overflowed (next() ends the subscription) or the subscription is done.
    */
   get ready(): boolean {
-    return (
-      !this.done &&
-      !this.overflow &&
-      !this.replaying &&
-      this.replayed.length === 0 &&
-      this.live.length > 0
-    );
+    return this.caughtUp && !this.overflow && this.live.length > 0;
+  }
+
+  /** Taking from the live buffer now: not ended, and no replay read or page pending. */
+  private get caughtUp(): boolean {
+    return !this.done && !this.replaying && this.replayed.length === 0;
   }
 
   /**
@@ -139,14 +138,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
    * the token's expiry or the end, and the listener given to onWake() is told of each.
    */
   get waiting(): boolean {
-    return (
-      !this.done &&
-      !this.expired &&
-      !this.overflow &&
-      !this.replaying &&
-      this.replayed.length === 0 &&
-      this.live.length === 0
-    );
+    return this.caughtUp && !this.expired && !this.overflow && this.live.length === 0;
   }
 
   /**
@@ -202,7 +194,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
         if (this.done) return { done: true, value: undefined };
         this.throwIfExpired();
         if (!wait && this.waiting) return null;
-        const fromLive = this.live.length > 0 && !this.replayed.length && !this.replaying;
+        const fromLive = this.caughtUp && this.live.length > 0;
         // A live event already buffered is taken without a detour through the microtask queue
         // (the fan-out's hot path); take() decides everything else, the overflow included.
         const e = fromLive && !this.overflow ? (this.live.shift() ?? null) : await this.take();
