@@ -44,6 +44,7 @@ const schema = z.object({
   PGLITE_DATA_DIR: z.string().min(1).default('./data'),
   DB_POOL_SIZE: int(1, 200).default(10),
   DB_READ_PIPELINES: int(0, 32).default(4),
+  DB_WRITE_PIPELINES: int(0, 32).default(2),
   MIGRATIONS_RUN: bool.default(true),
   AUTH_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
@@ -201,6 +202,8 @@ export type DatabaseConfig =
       poolSize: number;
       /** Connections for the sources' pipelined reads; 0 or none reads them through the pool. */
       readLanes?: number;
+      /** Connections for pipelined single-statement writes; 0 or none writes through the pool. */
+      writeLanes?: number;
     }
   | { kind: 'pglite'; dataDir: string | undefined };
 
@@ -339,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           url: e.DATABASE_URL,
           poolSize: e.DB_POOL_SIZE,
           readLanes: e.DB_READ_PIPELINES,
+          writeLanes: e.DB_WRITE_PIPELINES,
         }
       : { kind: 'pglite', dataDir },
     migrationsRun: e.MIGRATIONS_RUN,

@@ -7,7 +7,7 @@ import type { BatchedAccessLogWriter } from './services/access-log/batched-write
 import type { Connectors } from './connectors/types';
 import type { Logger } from './observability/logger';
 import type { DataSource } from 'typeorm';
-import type { Reads } from './db/pipelined-reads';
+import type { Reads, Statements } from './db/pipelined-statements';
 import { stockholmDate } from './domain/working-days';
 import { AccessRecorder } from './services/access-log/access-log';
 import type { AccessLogReader } from './services/access-log/access-log-reader';
@@ -42,9 +42,14 @@ export interface Services {
   accessLogWriter: BatchedAccessLogWriter;
   /**
    * The embedded sources' batch reads: pipelined on connections of their own on a
-   * PostgreSQL server (src/db/pipelined-reads.ts). Closed by the hub when it stops.
+   * PostgreSQL server (src/db/pipelined-statements.ts). Closed by the hub when it stops.
    */
   sourceReads: Reads;
+  /**
+   * Writes done in one statement (createReferral's): pipelined on connections of their own
+   * on a PostgreSQL server, apart from the reads. Closed by the hub when it stops.
+   */
+  statementWrites: Statements;
   /** Registered documents and the TRUSTED_DOCUMENTS mode, for HTTP and graphql-ws. */
   trustedDocuments: TrustedDocuments;
   /** Recognises the federation gateway by its shared secret. */

@@ -224,6 +224,7 @@ export class Hub {
       //    The access-log rows still pending (every reader above has stopped) are written.
       await this.services?.accessLogWriter.close();
       await this.services?.sourceReads.close();
+      await this.services?.statementWrites.close();
       await this.stopJobGuarantee?.();
       await this.sequencer?.stop();
       await this.dispatcher?.stop();

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { dataSourceReads, type Reads } from '../db/pipelined-reads';
+import { dataSourceStatements, type Reads } from '../db/pipelined-statements';
 import type { Config, ConnectorConfig } from '../config';
 import { tracedConnector } from '../observability/tracing';
 import { EmbeddedArbetsformedlingen } from './arbetsformedlingen/embedded';
@@ -22,7 +22,7 @@ import { SOURCE_NAMES, type Connectors, type SourceName } from './types';
  */
 export function createEmbeddedConnectors(
   ds: DataSource,
-  reads: Reads = dataSourceReads(ds),
+  reads: Reads = dataSourceStatements(ds),
 ): Connectors {
   return {
     socialtjanst: new EmbeddedSocialtjanst(reads),
@@ -65,7 +65,7 @@ export function createConnectors(
   ds: DataSource,
   config: Config['connectors'],
   observe: CallObserver = () => undefined,
-  reads: Reads = dataSourceReads(ds),
+  reads: Reads = dataSourceStatements(ds),
 ): { connectors: Connectors; health: () => ConnectorHealth } {
   const connectors = createEmbeddedConnectors(ds, reads);
   const states: Partial<Record<SourceName, () => BreakerState>> = {};

@@ -6,7 +6,12 @@ import type { DataSource } from 'typeorm';
 import { BatchedAccessLogWriter } from '../services/access-log/batched-writer';
 import type { Config, DatabaseConfig } from '../config';
 import { pgTypes } from '../db/data-source';
-import { dataSourceReads, PipelinedReads, type Reads } from '../db/pipelined-reads';
+import {
+  dataSourceStatements,
+  PipelinedStatements,
+  type Reads,
+  type Statements,
+} from '../db/pipelined-statements';
 import type { Services } from '../context';
 import { createConnectors, type ConnectorHealth } from '../connectors';
 import type { Connectors } from '../connectors/types';
@@ -40,6 +45,7 @@ export async function buildServices(
   const reference = await ReferenceService.fromDatabase(ds);
   const personDirectory = new PersonDirectory(ds);
   const sourceReads = createSourceReads(ds, config.database);
+  const statementWrites = createStatementWrites(ds, config.database);
   const sources = createConnectors(
     ds,
     config.connectors,
@@ -53,11 +59,19 @@ export async function buildServices(
       personDirectory,
       connectors: replaceConnectors ? replaceConnectors(ds) : sources.connectors,
       dataSource: ds,
-      referralService: new ReferralService(ds, reference, personDirectory),
+      referralService: new ReferralService(
+        ds,
+        reference,
+        personDirectory,
+        undefined,
+        null,
+        statementWrites,
+      ),
       consentService: new ConsentService(ds, reference, personDirectory),
       accessLog: new AccessLogReader(ds),
       accessLogWriter: new BatchedAccessLogWriter(ds),
       sourceReads,
+      statementWrites,
       events: new EventService(ds, dispatcher, config.events.subscriberBufferLimit),
       trustedDocuments: createTrustedDocuments(ds, config.trustedDocuments),
       gatewayTrust: gatewayTrust(config.federation.gatewaySecret),
@@ -74,13 +88,27 @@ export async function buildServices(
 
 /**
  * On a PostgreSQL server the sources read pipelined (a page's four reads in one write, see
- * pipelined-reads.ts); the embedded database is one session and reads through the DataSource.
+ * pipelined-statements.ts); the embedded database is one session and reads through the DataSource.
  */
 function createSourceReads(ds: DataSource, db: DatabaseConfig): Reads {
-  if (db.kind !== 'postgres' || !db.readLanes) return dataSourceReads(ds);
-  return new PipelinedReads({
+  if (db.kind !== 'postgres' || !db.readLanes) return dataSourceStatements(ds);
+  return new PipelinedStatements({
     client: { connectionString: db.url, types: pgTypes, application_name: 'samverkan-hub-reads' },
     lanes: db.readLanes,
+    logger: () => ds.logger,
+  });
+}
+
+/**
+ * Writes done in one statement (createReferral's) pipelined on connections of their own
+ * (pipelined-statements.ts), apart from the reads so that a read never waits behind a
+ * write's commit; the embedded database writes through the DataSource.
+ */
+function createStatementWrites(ds: DataSource, db: DatabaseConfig): Statements {
+  if (db.kind !== 'postgres' || !db.writeLanes) return dataSourceStatements(ds);
+  return new PipelinedStatements({
+    client: { connectionString: db.url, types: pgTypes, application_name: 'samverkan-hub-writes' },
+    lanes: db.writeLanes,
     logger: () => ds.logger,
   });
 }

@@ -5,6 +5,7 @@
  * a replay, or a statement that fails writes nothing (a refused request leaves the key
  * unclaimed). A person by personnummer or with a consent is looked up first, as before.
  */
+import { onPostgresServer } from '../helpers/database';
 import { insertPersons, fullSkarholmenPerson } from '../helpers/person-fixture';
 import { ReferralApi, referralInput, type ReferralView } from '../helpers/referral-api';
 import { SqlCounter } from '../helpers/sql-counter';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   api = new ReferralApi(t);
   const persons = await insertPersons(
     t.hub.dataSource,
-    Array.from({ length: 6 }, () => fullSkarholmenPerson()),
+    Array.from({ length: 7 }, () => fullSkarholmenPerson()),
   );
   residents = persons.map((p) => p.id);
   caseworker = await t.token({ role: 'DISTRICT_CASEWORKER', org: 'skarholmen', sub: 'hl-rt' });
@@ -76,6 +77,20 @@ async function rowsFor(personId: string) {
   );
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
 }
+
+const onServer = onPostgresServer ? test : test.skip;
+
+onServer('on a PostgreSQL server the statement runs on the pipelined write connections', async () => {
+  await create(referralInput(resident(), { idempotencyKey: 'rt-lanes' }));
+  // Each backend's last statement: the write connections ran the createReferral statement.
+  const backends = await t.hub.dataSource.query<{ app: string; query: string }[]>(
+    `SELECT application_name AS app, query FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+  );
+  const ranIt = backends.filter((b) => b.query.includes('INSERT INTO referral'));
+  expect(ranIt.length).toBeGreaterThan(0);
+  expect(new Set(ranIt.map((b) => b.app))).toEqual(new Set(['samverkan-hub-writes']));
+});
 
 test('one statement: the person’s visibility, key, referral, link, access-log row and event', async () => {
   const personId = resident();

@@ -68,13 +68,14 @@ describe('loadConfig database', () => {
     });
   });
 
-  it('DATABASE_URL selects PostgreSQL with the default pool size and four read pipelines', () => {
+  it('DATABASE_URL selects PostgreSQL with the default pool size, four read and two write pipelines', () => {
     const url = 'postgres://hub:pw@db.example:5432/hub';
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual({
       kind: 'postgres',
       url,
       poolSize: 10,
       readLanes: 4,
+      writeLanes: 2,
     });
   });
 
@@ -85,6 +86,7 @@ describe('loadConfig database', () => {
       url,
       poolSize: 25,
       readLanes: 4,
+      writeLanes: 2,
     });
   });
 
@@ -95,6 +97,18 @@ describe('loadConfig database', () => {
     });
     expect(configError({ DB_READ_PIPELINES: '-1' }).message).toContain('DB_READ_PIPELINES');
     expect(configError({ DB_READ_PIPELINES: '33' }).message).toContain('DB_READ_PIPELINES');
+  });
+
+  it('DB_WRITE_PIPELINES sets the write pipelines (0 writes through the pool); out of range is rejected', () => {
+    const url = 'postgresql://localhost/hub';
+    expect(loadConfig({ DATABASE_URL: url, DB_WRITE_PIPELINES: '0' }).database).toMatchObject({
+      writeLanes: 0,
+    });
+    expect(loadConfig({ DATABASE_URL: url, DB_WRITE_PIPELINES: '8' }).database).toMatchObject({
+      writeLanes: 8,
+    });
+    expect(configError({ DB_WRITE_PIPELINES: '-1' }).message).toContain('DB_WRITE_PIPELINES');
+    expect(configError({ DB_WRITE_PIPELINES: '33' }).message).toContain('DB_WRITE_PIPELINES');
   });
 
   it('a DATABASE_URL that is not a postgres URL is named in the error', () => {

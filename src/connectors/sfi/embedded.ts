@@ -1,6 +1,6 @@
 import { prepared } from '../../db/prepared';
 import { uuidArray } from '../../db/uuid-array';
-import type { Reads } from '../../db/pipelined-reads';
+import type { Reads } from '../../db/pipelined-statements';
 import type { SfiEnrolmentRecord, SourceConnector } from '../types';
 
 interface Row {

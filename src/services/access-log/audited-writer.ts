@@ -3,6 +3,7 @@
  * viewer, or UNAUTHENTICATED), and an access-log row for each change, written by the
  * changing transaction itself with the request's id and stated purpose.
  */
+import { dataSourceStatements, type Statements } from '../../db/pipelined-statements';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedViewer, Viewer } from '../../auth/viewer';
 import { UnauthenticatedError } from '../../errors';
@@ -26,6 +27,11 @@ export abstract class AuditedWriter {
     protected readonly now: () => Date = () => new Date(),
     /** Request id and purpose for the access log; set per request by `forRequest`. */
     protected readonly audit: Audit | null = null,
+    /**
+     * Where a write done in one statement goes: pipelined connections of their own on a
+     * PostgreSQL server (src/db/pipelined-statements.ts), else the DataSource.
+     */
+    protected readonly writes: Statements = dataSourceStatements(ds),
   ) {}
 
   /** The same service, writing this request's id and purpose into the access log. */
@@ -33,7 +39,14 @@ export abstract class AuditedWriter {
     const Service = this.constructor as new (
       ...args: ConstructorParameters<typeof AuditedWriter>
     ) => this;
-    return new Service(this.ds, this.reference, this.persons, this.now, { requestId, purpose });
+    return new Service(
+      this.ds,
+      this.reference,
+      this.persons,
+      this.now,
+      { requestId, purpose },
+      this.writes,
+    );
   }
 
   protected actor(viewer: Viewer): AuthenticatedViewer {

@@ -320,7 +320,7 @@ export class ReferralService extends AuditedWriter {
     // referral, the person link, the access-log row and the event (createReferralWith).
     const { referral, allowed } = await eventStatement(this.ds, [event], async () => {
       const written = await createReferralWith(
-        this.ds,
+        this.writes,
         {
           id,
           personId,

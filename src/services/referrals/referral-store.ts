@@ -2,6 +2,7 @@
  * SQL for referrals and their plans, deviations and interruptions. Updates are
  * compare-and-set on `version` (TypeORM's save() does not check @VersionColumn).
  */
+import type { Statements } from '../../db/pipelined-statements';
 import { prepared } from '../../db/prepared';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReferralScope } from '../../auth/policy';
@@ -163,7 +164,7 @@ export type WrittenWith = (first: number) => { sql: string; params: unknown[] };
  * index until the other transaction ends, as a claim in a transaction of its own would.
  */
 export async function createReferralWith(
-  db: Db,
+  db: Statements,
   r: NewReferral,
   claim: ReferralClaim | null,
   also: WrittenWith[],
@@ -195,8 +196,9 @@ export async function createReferralWith(
   // Named (src/db/prepared.ts): its generic plan reads the person and the link by index,
   // as the custom ones do, and planning was 40 % of its server time. A few texts in all
   // (scope kind, with or without a key).
-  const [row] = await queryReturning<ReferralRecord & { allowed: boolean }>(
-    db,
+  // One statement, so its own transaction on a pipelined connection too (the hub passes its
+  // single-statement writes, src/db/pipelined-statements.ts).
+  const [row] = await db.query<ReferralRecord & { allowed: boolean }>(
     prepared(`WITH ${ctes.join(',\n  ')}
      SELECT allowed.ok AS allowed, created.* FROM allowed LEFT JOIN created ON true`),
     params,

@@ -1,32 +1,42 @@
 /**
- * The read statements a page sends together (the embedded sources' batch reads), pipelined
- * on a few connections of their own instead of one pooled connection each.
+ * Single statements pipelined on a few connections of their own instead of one pooled
+ * connection each: the embedded sources' batch reads, and (on a second set of connections)
+ * writes done in one statement, such as createReferral's.
  *
- * Why: a caseload page sends one read per source in the same turn of the event loop. From
- * the pool each goes out in its own `writev`, wakes its own backend and comes back in its own
- * read; on a small host the hub spent a fifth of its busy time in those sends (the bench's
- * profile). `pg`'s pipeline mode (node-postgres 8.23, documented under "Pipelining") lets a
- * connection carry queries without waiting for the one before; the reads issued in one turn
- * are corked into a single write, and one backend answers them in order, each with its own
- * result or error (every query ends with its own Sync: a failing statement fails alone).
+ * Why: a caseload page sends one read per source in the same turn of the event loop, and
+ * concurrent createReferral requests each send one statement. From the pool each goes out in
+ * its own `writev`, wakes its own backend and comes back in its own read; on a small host
+ * the hub spent a fifth of its busy time in those sends (the bench's profile), and for
+ * writes PostgreSQL spent a fifth more CPU per write switching between sixteen backends.
+ * `pg`'s pipeline mode (node-postgres 8.23, documented under "Pipelining") lets a connection
+ * carry queries without waiting for the one before; the statements issued in one turn are
+ * corked into a single write, and one backend answers them in order, each with its own
+ * result or error (every query ends with its own Sync: a failing statement fails alone, and
+ * a write outside BEGIN is its own transaction, committed before the next one runs).
  *
- * Only single-statement reads outside a transaction belong here: nothing on these
- * connections may hold a lock, a transaction or a portal across queries. The embedded
- * database (PGlite, one session) reads through the DataSource instead (`dataSourceReads`).
+ * Only single statements outside a transaction belong here: nothing on these connections
+ * may hold a lock, a transaction or a portal across queries. A write waiting for a lock
+ * delays the statements queued behind it on its connection (never more: it holds nothing
+ * they need), which is why reads and writes get separate connections. The embedded
+ * database (PGlite, one session) runs them through the DataSource instead
+ * (`dataSourceStatements`).
  */
 import { DatabaseError, type ClientConfig, type QueryResult } from 'pg';
 import type { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { PreparingClient } from './prepared';
 
-/** Read-only single statements, answered with their rows. */
-export interface Reads {
+/** Single statements, each its own transaction, answered with their rows. */
+export interface Statements {
   query<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
-  /** Ends what the reader opened (nothing for a DataSource's). */
+  /** Ends what the runner opened (nothing for a DataSource's). */
   close(): Promise<void>;
 }
 
-/** Reads through the DataSource's own pool or session. */
-export function dataSourceReads(ds: DataSource): Reads {
+/** The sources' read-only statements. */
+export type Reads = Statements;
+
+/** Statements through the DataSource's own pool or session. */
+export function dataSourceStatements(ds: DataSource): Statements {
   return {
     query: <T>(sql: string, params: readonly unknown[]) => ds.query<T[]>(sql, [...params]),
     close: () => Promise.resolve(),
@@ -40,7 +50,7 @@ interface Lane {
   broken: boolean;
 }
 
-export interface PipelinedReadsOptions {
+export interface PipelinedStatementsOptions {
   /** `pg` client settings (connection string, type parsers, application name). */
   client: ClientConfig;
   /** Connections to spread the turns' batches over. */
@@ -49,18 +59,18 @@ export interface PipelinedReadsOptions {
   logger?: () => TypeOrmLogger | undefined;
 }
 
-export class PipelinedReads implements Reads {
+export class PipelinedStatements implements Statements {
   private readonly lanes: (Lane | undefined)[];
-  /** The lanes this turn's reads went to: corked until the turn ends. */
+  /** The lanes this turn's statements went to: corked until the turn ends. */
   private turn: Lane[] = [];
   private closed = false;
 
-  constructor(private readonly options: PipelinedReadsOptions) {
+  constructor(private readonly options: PipelinedStatementsOptions) {
     this.lanes = new Array<Lane | undefined>(Math.max(1, options.lanes)).fill(undefined);
   }
 
   async query<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
-    if (this.closed) throw new Error('pipelined reads are closed');
+    if (this.closed) throw new Error('pipelined statements are closed');
     const lane = this.laneForTurn();
     this.options.logger?.()?.logQuery(sql, [...params]);
     lane.inFlight += 1;
@@ -71,8 +81,8 @@ export class PipelinedReads implements Reads {
       const result = await pending;
       return result.rows as T[];
     } catch (err) {
-      // The server ending the session (FATAL: terminated, shut down) reaches the read in
-      // flight before the socket closes; the lane must not take the next turn's reads.
+      // The server ending the session (FATAL: terminated, shut down) reaches the statement in
+      // flight before the socket closes; the lane must not take the next turn's statements.
       if (endsSession(err)) this.retire(lane);
       throw err;
     } finally {
@@ -88,7 +98,7 @@ export class PipelinedReads implements Reads {
   }
 
   /**
-   * Where a read goes: to the lane this turn already writes to, so a page's reads (and those
+   * Where a statement goes: to the lane this turn already writes to, so a page's reads (and those
    * of pages that dispatch in the same turn) leave in one write, wake one backend and are
    * answered in order; a turn's first read takes an idle lane if there is one, else the
    * least busy. A lane written to in a turn is corked until the turn ends: `setImmediate`
@@ -135,7 +145,7 @@ export class PipelinedReads implements Reads {
   private open(): Lane {
     const client = new PreparingClient({ ...this.options.client, pipeline: true });
     const lane: Lane = { client, connected: Promise.resolve(), inFlight: 0, broken: false };
-    // A lost connection fails the reads in flight on it (pg rejects them); the next turn
+    // A lost connection fails the statements in flight on it (pg rejects them); the next turn
     // opens a new one in its place.
     const broken = () => {
       lane.broken = true;
@@ -146,7 +156,7 @@ export class PipelinedReads implements Reads {
       broken();
       throw err;
     });
-    // The rejection is seen by the reads that await it; nobody else must see it unhandled.
+    // The rejection is seen by the statements that await it; nobody else must see it unhandled.
     lane.connected.catch(() => undefined);
     return lane;
   }

@@ -1,16 +1,16 @@
 /**
- * The sources' pipelined reads (src/db/pipelined-reads.ts) against a real PostgreSQL server:
- * where a turn's reads go (one lane, one write; an idle lane for a turn while another is in
- * flight; the least busy when none is idle), that a
- * failing statement or a lost connection fails only what it must, named statements, and
- * shutdown. The embedded database has no such reads (one session), so this runs on a server.
+ * Pipelined single statements (src/db/pipelined-statements.ts) against a real PostgreSQL
+ * server: where a turn's reads go (one lane, one write; an idle lane for a turn while another
+ * is in flight; the least busy when none is idle), that a failing statement or a lost
+ * connection fails only what it must (a write too: each is its own transaction), named
+ * statements, and shutdown. The embedded database has no such reads (one session), so this runs on a server.
  */
 import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
 import { Client } from 'pg';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { pgTypes } from '../../src/db/data-source';
-import { PipelinedReads } from '../../src/db/pipelined-reads';
+import { PipelinedStatements } from '../../src/db/pipelined-statements';
 import { prepared } from '../../src/db/prepared';
 import { createTestDatabase, onPostgresServer, type TestDatabase } from '../helpers/database';
 import { countBackends, until } from '../helpers/pg-activity';
@@ -20,7 +20,7 @@ const onServer = onPostgresServer ? test : test.skip;
 
 let db: TestDatabase | undefined;
 let admin: Client | undefined;
-const open: PipelinedReads[] = [];
+const open: PipelinedStatements[] = [];
 
 beforeAll(async () => {
   if (!onPostgresServer) return;
@@ -38,9 +38,9 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function reads(lanes: number, logger?: TypeOrmLogger): { reads: PipelinedReads; app: string } {
+function reads(lanes: number, logger?: TypeOrmLogger): { reads: PipelinedStatements; app: string } {
   const app = `pipelined-test-${randomBytes(4).toString('hex')}`;
-  const r = new PipelinedReads({
+  const r = new PipelinedStatements({
     client: { connectionString: db?.url, types: pgTypes, application_name: app },
     lanes,
     logger: () => logger,
@@ -49,7 +49,7 @@ function reads(lanes: number, logger?: TypeOrmLogger): { reads: PipelinedReads; 
   return { reads: r, app };
 }
 
-const pidOf = (r: PipelinedReads) =>
+const pidOf = (r: PipelinedStatements) =>
   r.query<{ pid: number }>('SELECT pg_backend_pid() AS pid', []).then(([row]) => row.pid);
 
 /** Waits until the turn in which the caller issued its reads has ended (they are sent). */
@@ -75,7 +75,7 @@ async function countWrites<T>(fn: () => Promise<T>): Promise<{ result: T; writes
  * Opens `n` lanes and returns their backends: one read per turn, each held in flight (by a
  * short sleep) until the last is issued, so every turn finds the lanes before it busy.
  */
-async function openLanes(r: PipelinedReads, n: number): Promise<number[]> {
+async function openLanes(r: PipelinedStatements, n: number): Promise<number[]> {
   const held: Promise<number>[] = [];
   for (let i = 0; i < n; i += 1) {
     held.push(
@@ -152,6 +152,42 @@ onServer('a failing statement fails alone; the reads around it on its lane answe
   expect(results[2]).toEqual({ status: 'fulfilled', value: [{ n: 3 }] });
 });
 
+onServer(
+  'writes of one turn leave in one write, each its own transaction: a failing one rolls back alone',
+  async () => {
+    const table = `pipelined_writes_${randomBytes(4).toString('hex')}`;
+    await admin?.query(`CREATE TABLE ${table} (id int PRIMARY KEY, note text)`);
+    const { reads: w } = reads(1);
+    await pidOf(w); // the lane is connected before the writes are counted
+    const insert = (id: number, note: string) =>
+      w.query<{ id: number }>(`INSERT INTO ${table} (id, note) VALUES ($1, $2) RETURNING id`, [
+        id,
+        note,
+      ]);
+    const { result, writes } = await countWrites(async () => {
+      const turn = Promise.allSettled([
+        insert(1, 'first'),
+        insert(1, 'duplicate'),
+        insert(2, 'after the failure'),
+      ]);
+      await nextTurn();
+      return turn;
+    });
+    expect(writes).toBe(1);
+    expect(result[0]).toEqual({ status: 'fulfilled', value: [{ id: 1 }] });
+    expect(result[1].status).toBe('rejected');
+    expect((result[1] as PromiseRejectedResult).reason).toMatchObject({ code: '23505' });
+    expect(result[2]).toEqual({ status: 'fulfilled', value: [{ id: 2 }] });
+    // Committed: another session sees both rows, and nothing of the failed one.
+    const { rows } = await admin!.query(`SELECT id, note FROM ${table} ORDER BY id`);
+    expect(rows).toEqual([
+      { id: 1, note: 'first' },
+      { id: 2, note: 'after the failure' },
+    ]);
+    await admin?.query(`DROP TABLE ${table}`);
+  },
+);
+
 onServer('a lost connection fails the reads on it; the next read opens a new one', async () => {
   const { reads: r } = reads(1);
   const before = await pidOf(r);
@@ -168,7 +204,7 @@ onServer(
   'registered texts go out named, also while their first Parse is still in flight',
   async () => {
     const { reads: r } = reads(1);
-    const sql = prepared('SELECT $1::int * 2 AS twice /* pipelined-reads test */');
+    const sql = prepared('SELECT $1::int * 2 AS twice /* pipelined-statements test */');
     const answers = await Promise.all(
       Array.from({ length: 7 }, (_, i) => r.query<{ twice: number }>(sql, [i])),
     );
