@@ -43,9 +43,9 @@ export async function buildServices(
   replaceConnectors?: (ds: DataSource) => Connectors,
 ): Promise<BuiltServices> {
   const reference = await ReferenceService.fromDatabase(ds);
-  const personDirectory = new PersonDirectory(ds);
   const sourceReads = createSourceReads(ds, config.database);
   const statementWrites = createStatementWrites(ds, config.database);
+  const personDirectory = new PersonDirectory(ds, sourceReads);
   const sources = createConnectors(
     ds,
     config.connectors,
@@ -69,7 +69,7 @@ export async function buildServices(
       ),
       consentService: new ConsentService(ds, reference, personDirectory),
       accessLog: new AccessLogReader(ds),
-      accessLogWriter: new BatchedAccessLogWriter(ds),
+      accessLogWriter: new BatchedAccessLogWriter(ds, {}, statementWrites),
       sourceReads,
       statementWrites,
       events: new EventService(ds, dispatcher, config.events.subscriberBufferLimit),

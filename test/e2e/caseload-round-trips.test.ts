@@ -3,6 +3,8 @@
  * come in one statement, and field decisions made from those consents are the same as
  * decisions made from a consent lookup of their own (a person read by id).
  */
+import { PipelinedStatements } from '../../src/db/pipelined-statements';
+import { onPostgresServer } from '../helpers/database';
 import { fullConsent, fullSkarholmenPerson, insertPersons } from '../helpers/person-fixture';
 import { SqlCounter } from '../helpers/sql-counter';
 import { startTestHub, type TestHub } from '../helpers/test-hub';
@@ -81,6 +83,47 @@ test('page, consents and total are one statement: six in all for a page with fou
   // page (with consents and count) + four sources + the access log
   expect(statements).toHaveLength(6);
 });
+
+const onServer = onPostgresServer ? test : test.skip;
+
+onServer(
+  'on a PostgreSQL server the page and the sources go over the read pipelines, the access-log rows over the write pipelines',
+  async () => {
+    const sent: { app: string; sql: string }[] = [];
+    const query = PipelinedStatements.prototype.query;
+    const spy = jest.spyOn(PipelinedStatements.prototype, 'query').mockImplementation(function (
+      this: PipelinedStatements,
+      text,
+      params,
+    ) {
+      const { options } = this as unknown as { options: { client: { application_name: string } } };
+      sent.push({ app: options.client.application_name, sql: text });
+      return query.call(this, text, params);
+    });
+    try {
+      const res = await t.gql<{ persons: { edges: unknown[] } }>(
+        `{ persons(first: 50) { edges { node { ${NODE} } } } }`,
+        { token: coach },
+      );
+      // Partial by design (withheld fields are errors): the page itself is there.
+      expect(res.body.data!.persons.edges).toHaveLength(ids.length);
+    } finally {
+      spy.mockRestore();
+    }
+    const appsOf = (pattern: RegExp) => [
+      ...new Set(sent.filter((s) => pattern.test(s.sql)).map((s) => s.app)),
+    ];
+    expect(appsOf(/JOIN \(SELECT DISTINCT s\.person_id FROM person_link s/)).toEqual([
+      'samverkan-hub-reads',
+    ]);
+    expect(appsOf(/FROM (socialtjanst|jobbtorg|sfi|arbetsformedlingen)\./)).toEqual([
+      'samverkan-hub-reads',
+    ]);
+    expect(appsOf(/INSERT INTO access_log/)).toEqual(['samverkan-hub-writes']);
+    // Nothing else of the page went through them: page, four sources, the log.
+    expect(sent).toHaveLength(6);
+  },
+);
 
 test('a page with no rows still has its total (counted on its own)', async () => {
   const last = Buffer.from(`person:${ids[ids.length - 1]}`).toString('base64url');

@@ -11,6 +11,7 @@
  * and rows arriving while statements are in flight wait for the next one. `close` writes
  * what is pending and waits for what is in flight.
  */
+import { dataSourceStatements, type Statements } from '../../db/pipelined-statements';
 import { prepared } from '../../db/prepared';
 import type { DataSource } from 'typeorm';
 import { accessLogRows, type ActorEntries } from './access-log';
@@ -27,7 +28,7 @@ interface Batch {
 export interface BatchedWriterOptions {
   /** Rows per statement; a full batch is written at once. */
   maxRows?: number;
-  /** Statements in flight at once (each takes a pool connection). */
+  /** Statements in flight at once (each takes a connection). */
   maxInFlight?: number;
   /** Told after each statement (rows written, or the error). */
   onFlush?: (rows: number, err?: unknown) => void;
@@ -45,15 +46,15 @@ function newBatch(): Batch {
   return { actors: [], rows: 0, done, resolve, reject };
 }
 
-/** Many actors' rows in one INSERT (access-log.ts accessLogRows). */
+/** Many actors' rows in one INSERT (access-log.ts accessLogRows), its own transaction. */
 export async function insertAccessRows(
-  ds: DataSource,
+  writes: Statements,
   actors: readonly ActorEntries[],
 ): Promise<void> {
   if (actors.length === 0) return;
   const insert = accessLogRows(actors);
   // Named (src/db/prepared.ts): numbered from $1, one text, no table read to plan.
-  await ds.query(prepared(insert.sql), insert.params);
+  await writes.query(prepared(insert.sql), insert.params);
 }
 
 export class BatchedAccessLogWriter {
@@ -66,8 +67,10 @@ export class BatchedAccessLogWriter {
   private readonly maxInFlight: number;
 
   constructor(
-    private readonly ds: DataSource,
+    ds: DataSource,
     private readonly options: BatchedWriterOptions = {},
+    /** Where the INSERTs go: the hub's pipelined single-statement writes on a server. */
+    private readonly writes: Statements = dataSourceStatements(ds),
   ) {
     this.maxRows = options.maxRows ?? 1000;
     this.maxInFlight = options.maxInFlight ?? 2;
@@ -135,7 +138,7 @@ export class BatchedAccessLogWriter {
 
   private async flush(batch: Batch): Promise<void> {
     try {
-      await insertAccessRows(this.ds, batch.actors);
+      await insertAccessRows(this.writes, batch.actors);
       this.options.onFlush?.(batch.rows);
       batch.resolve();
     } catch (err) {

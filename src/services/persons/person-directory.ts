@@ -2,6 +2,7 @@
  * The hub's person index: lookups and pages of persons, always restricted to a PersonScope
  * decided by the policy. Pages are keyset-paginated on the person id (stable under inserts).
  */
+import { dataSourceStatements, type Statements } from '../../db/pipelined-statements';
 import type { DataSource } from 'typeorm';
 import type { PersonScope } from '../../auth/policy';
 import type { PersonRow } from '../../entities';
@@ -157,7 +158,14 @@ function pageConditions(
 const PAGE_NAMES = new NameBudget(24);
 
 export class PersonDirectory {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    /**
+     * Where the page's statement goes: on a server, the pipelined read connections (so
+     * that pages starting in the same turn share one send), else the DataSource.
+     */
+    private readonly reads: Statements = dataSourceStatements(ds),
+  ) {}
 
   /** The persons among `ids` that the scope allows, by id. */
   async findVisible(
@@ -241,7 +249,7 @@ export class PersonDirectory {
     // was 0.6 of its 1.4 ms on the server, and its generic plan is the custom one (the
     // organisation's links in person order, then the page's persons). A filter adds
     // conditions whose generic plan was not checked: those stay unnamed.
-    const rows = await this.ds.query<PageRow[]>(
+    const rows = await this.reads.query<PageRow>(
       literal && !narrowed ? PAGE_NAMES.prepared(sql) : sql,
       where.params,
     );
