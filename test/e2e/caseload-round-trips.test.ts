@@ -90,6 +90,7 @@ onServer(
   'on a PostgreSQL server the page and the sources go over the read pipelines, the access-log rows over the write pipelines',
   async () => {
     const sent: { app: string; sql: string }[] = [];
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with its own instance
     const query = PipelinedStatements.prototype.query;
     const spy = jest.spyOn(PipelinedStatements.prototype, 'query').mockImplementation(function (
       this: PipelinedStatements,
