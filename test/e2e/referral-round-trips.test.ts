@@ -80,17 +80,20 @@ async function rowsFor(personId: string) {
 
 const onServer = onPostgresServer ? test : test.skip;
 
-onServer('on a PostgreSQL server the statement runs on the pipelined write connections', async () => {
-  await create(referralInput(resident(), { idempotencyKey: 'rt-lanes' }));
-  // Each backend's last statement: the write connections ran the createReferral statement.
-  const backends = await t.hub.dataSource.query<{ app: string; query: string }[]>(
-    `SELECT application_name AS app, query FROM pg_stat_activity
+onServer(
+  'on a PostgreSQL server the statement runs on the pipelined write connections',
+  async () => {
+    await create(referralInput(resident(), { idempotencyKey: 'rt-lanes' }));
+    // Each backend's last statement: the write connections ran the createReferral statement.
+    const backends = await t.hub.dataSource.query<{ app: string; query: string }[]>(
+      `SELECT application_name AS app, query FROM pg_stat_activity
       WHERE datname = current_database() AND pid <> pg_backend_pid()`,
-  );
-  const ranIt = backends.filter((b) => b.query.includes('INSERT INTO referral'));
-  expect(ranIt.length).toBeGreaterThan(0);
-  expect(new Set(ranIt.map((b) => b.app))).toEqual(new Set(['samverkan-hub-writes']));
-});
+    );
+    const ranIt = backends.filter((b) => b.query.includes('INSERT INTO referral'));
+    expect(ranIt.length).toBeGreaterThan(0);
+    expect(new Set(ranIt.map((b) => b.app))).toEqual(new Set(['samverkan-hub-writes']));
+  },
+);
 
 test('one statement: the person’s visibility, key, referral, link, access-log row and event', async () => {
   const personId = resident();
