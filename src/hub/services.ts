@@ -43,8 +43,8 @@ export async function buildServices(
   replaceConnectors?: (ds: DataSource) => Connectors,
 ): Promise<BuiltServices> {
   const reference = await ReferenceService.fromDatabase(ds);
-  const sourceReads = createSourceReads(ds, config.database);
-  const statementWrites = createStatementWrites(ds, config.database);
+  const sourceReads: Reads = pipelined(ds, config.database, 'reads');
+  const statementWrites = pipelined(ds, config.database, 'writes');
   const personDirectory = new PersonDirectory(ds, sourceReads);
   const sources = createConnectors(
     ds,
@@ -87,28 +87,18 @@ export async function buildServices(
 }
 
 /**
- * On a PostgreSQL server the sources read pipelined (a page's four reads in one write, see
- * pipelined-statements.ts); the embedded database is one session and reads through the DataSource.
+ * On a PostgreSQL server, single statements pipelined on connections of their own
+ * (pipelined-statements.ts): the reads (the person page, the sources' batch reads: a turn's
+ * in one write) and, apart from them so that a read never waits behind a write's commit,
+ * writes done in one statement (createReferral's, the access log's inserts). The embedded
+ * database is one session and runs both through the DataSource.
  */
-function createSourceReads(ds: DataSource, db: DatabaseConfig): Reads {
-  if (db.kind !== 'postgres' || !db.readLanes) return dataSourceStatements(ds);
+function pipelined(ds: DataSource, db: DatabaseConfig, use: 'reads' | 'writes'): Statements {
+  const lanes = db.kind === 'postgres' ? (use === 'reads' ? db.readLanes : db.writeLanes) : 0;
+  if (db.kind !== 'postgres' || !lanes) return dataSourceStatements(ds);
   return new PipelinedStatements({
-    client: { connectionString: db.url, types: pgTypes, application_name: 'samverkan-hub-reads' },
-    lanes: db.readLanes,
-    logger: () => ds.logger,
-  });
-}
-
-/**
- * Writes done in one statement (createReferral's) pipelined on connections of their own
- * (pipelined-statements.ts), apart from the reads so that a read never waits behind a
- * write's commit; the embedded database writes through the DataSource.
- */
-function createStatementWrites(ds: DataSource, db: DatabaseConfig): Statements {
-  if (db.kind !== 'postgres' || !db.writeLanes) return dataSourceStatements(ds);
-  return new PipelinedStatements({
-    client: { connectionString: db.url, types: pgTypes, application_name: 'samverkan-hub-writes' },
-    lanes: db.writeLanes,
+    client: { connectionString: db.url, types: pgTypes, application_name: `samverkan-hub-${use}` },
+    lanes,
     logger: () => ds.logger,
   });
 }
