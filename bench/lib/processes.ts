@@ -4,9 +4,9 @@
  * never leaves a server holding a port or a database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 
 const children = new Set<ChildProcess>();
 
@@ -76,7 +76,11 @@ function sharedNodeArgs(): string[] {
 
 /**
  * Starts `node <BENCH_NODE_ARGS> <args>` and resolves with its URL once it prints a JSON
- * line with `url` and a `msg` containing "listening". Output goes to `logFile`.
+ * line with `url` and a `msg` containing "listening". Its stdout and stderr go straight to
+ * `logFile`: the bench reads the file until that line is there and never again. Piped
+ * through the bench instead, every line a server wrote (the hub logs one per request) woke
+ * the bench's process, which parsed it on the same two cores while the server was measured:
+ * a cost the hub's figures carried and the peer's and the floor's (silent per request) did not.
  */
 export function startServer(
   name: string,
@@ -84,37 +88,82 @@ export function startServer(
   env: Record<string, string>,
   logFile: string,
 ): Promise<Server> {
-  const child = track(
-    spawn(process.execPath, [...sharedNodeArgs(), ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  const log = createWriteStream(logFile);
-  child.stderr?.pipe(log);
+  const out = openSync(logFile, 'w');
+  let child: ChildProcess;
+  try {
+    child = track(
+      spawn(process.execPath, [...sharedNodeArgs(), ...args], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', out, out],
+      }),
+    );
+  } finally {
+    // The child holds its own copy of the descriptor.
+    closeSync(out);
+  }
   return new Promise<Server>((resolve, reject) => {
+    let offset = 0;
+    let pending = '';
+    // A character cut between two reads is completed by the next one.
+    const decoder = new StringDecoder('utf8');
+    let poll: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      clearTimeout(timer);
+      clearTimeout(poll);
+      child.removeListener('exit', onExit);
+    };
     const timer = setTimeout(() => {
+      finish();
       child.kill('SIGKILL');
       reject(new Error(`${name} did not listen within ${START_TIMEOUT_MS} ms (see ${logFile})`));
     }, START_TIMEOUT_MS);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
+    const onExit = (code: number | null): void => {
+      finish();
       reject(new Error(`${name} exited with ${code} before listening (see ${logFile})`));
-    });
-    if (!child.stdout) throw new Error('no stdout');
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      log.write(`${line}\n`);
-      try {
-        const parsed = JSON.parse(line) as { msg?: string; url?: string };
-        if (parsed.url && parsed.msg?.includes('listening')) {
-          clearTimeout(timer);
-          resolve({ name, url: parsed.url, child });
-        }
-      } catch {
-        // not a JSON line
+    };
+    child.once('exit', onExit);
+    const read = (): void => {
+      const bytes = readNew(logFile, offset);
+      offset += bytes.length;
+      const lines = (pending + decoder.write(bytes)).split('\n');
+      pending = lines.pop() ?? '';
+      const url = lines.map(listeningUrl).find((u) => u !== undefined);
+      if (url !== undefined) {
+        finish();
+        resolve({ name, url, child });
+        return;
       }
-    });
+      poll = setTimeout(read, 50);
+    };
+    read();
   });
+}
+
+/** The bytes of a file after `offset`. */
+function readNew(file: string, offset: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= offset) return Buffer.alloc(0);
+    const buffer = Buffer.alloc(size - offset);
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, offset));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The URL of a server's "listening" log line; undefined for any other line. */
+export function listeningUrl(line: string): string | undefined {
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown; url?: unknown };
+    return typeof parsed.url === 'string' &&
+      typeof parsed.msg === 'string' &&
+      parsed.msg.includes('listening')
+      ? parsed.url
+      : undefined;
+  } catch {
+    return undefined; // not a JSON line
+  }
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */

@@ -1,13 +1,22 @@
 /**
  * The bench's own logic that decides what a run reports: the CPU-profile summary (self
  * time per function and origin) and the comparison that says whether the peer and the
- * floor answered with the hub's data, and the CPU steal a run records beside its figures.
+ * floor answered with the hub's data, the CPU steal a run records beside its figures, and how
+ * a server is started and its output kept.
  */
 import { comparableData, comparableErrors } from '../../bench/caseload-query';
 import { originOf, summarise } from '../../bench/profile-summary';
 import { cpuTimes, stealPercent } from '../../bench/lib/steal';
-import { startScriptNodeArgs } from '../../bench/lib/processes';
+import {
+  listeningUrl,
+  startScriptNodeArgs,
+  startServer,
+  stopProcess,
+} from '../../bench/lib/processes';
 import { Worker } from 'node:worker_threads';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeShare, mainThreadShare } from '../../bench/lib/main-thread';
 import { mainThreadCpuMs, processCpuMs } from '../../bench/process-cpu';
 import { sweepRates } from '../../bench/lib/rate-sweep';
@@ -175,6 +184,59 @@ describe('bench: the hub started as npm start starts it', () => {
 
   it('refuses a start script that does not run node', () => {
     expect(() => startScriptNodeArgs('ts-node src/index.ts')).toThrow('does not run node');
+  });
+});
+
+describe('bench: a server started and its output', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-start-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A node process that logs a line, the listening line after a pause, then one per tick. */
+  const server = (lines: number): string[] => [
+    '-e',
+    `console.log('starting ✓');
+     setTimeout(() => {
+       console.log(JSON.stringify({ msg: 'hub listening', url: 'http://127.0.0.1:1234' }));
+       let n = 0;
+       const t = setInterval(() => { console.log(JSON.stringify({ msg: 'graphql', n: ++n })); if (n === ${lines}) clearInterval(t); }, 5);
+     }, 120);
+     setTimeout(() => undefined, 60000);`,
+  ];
+
+  test('resolves on the listening line; every line after it reaches the log file without the bench', async () => {
+    const log = join(dir, 'server.log');
+    const started = await startServer('test-server', server(20), {}, log);
+    try {
+      expect(started.url).toBe('http://127.0.0.1:1234');
+      // Not a pipe to the bench: nothing of the server's output passes through its process.
+      expect(started.child.stdout).toBeNull();
+      expect(started.child.stderr).toBeNull();
+      // The server writes the file itself: its lines keep arriving after the bench stopped reading.
+      await new Promise((r) => setTimeout(r, 400));
+      const text = readFileSync(log, 'utf8');
+      expect(text.split('\n')[0]).toBe('starting ✓');
+      expect(text).toContain('"n":20');
+    } finally {
+      await stopProcess(started.child, 1000);
+    }
+  });
+
+  test('rejects when the server exits before it listens', async () => {
+    await expect(
+      startServer('test-server', ['-e', 'process.exit(3)'], {}, join(dir, 'exits.log')),
+    ).rejects.toThrow('test-server exited with 3 before listening');
+  });
+
+  test('reads only a JSON line with a url and "listening" as the listening line', () => {
+    expect(listeningUrl('{"msg":"hub listening","url":"http://127.0.0.1:4000"}')).toBe(
+      'http://127.0.0.1:4000',
+    );
+    expect(listeningUrl('{"msg":"graphql","url":"http://x"}')).toBeUndefined();
+    expect(listeningUrl('{"msg":"listening"}')).toBeUndefined();
+    expect(listeningUrl('listening on http://x')).toBeUndefined();
   });
 });
 
