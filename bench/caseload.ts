@@ -9,7 +9,8 @@ import { makeToken } from '../scripts/token';
 import { caseloadBody, caseloadRequests, comparableData, comparableErrors } from './caseload-query';
 import { hubMetrics } from './lib/hub-metrics';
 import { runLoad, type LoadResult } from './lib/load';
-import { cpuPerRequest, postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
+import { postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
+import { combineRounds, roundOrder, type CombinedFigures, type RoundFigures } from './lib/rounds';
 import { cpuTimes, stealPercent } from './lib/steal';
 import {
   describeShare,
@@ -45,6 +46,8 @@ export interface CaseloadResult {
     stealPercent?: Record<ServerName, number | null>;
     /** How much of each server's one JavaScript thread the load took (lib/main-thread.ts). */
     mainThread?: Record<ServerName, MainThreadShare>;
+    /** Requests per second of each server in each round, when there were several (lib/rounds.ts). */
+    rounds?: Record<ServerName, number>[];
   }[];
 }
 
@@ -180,56 +183,103 @@ export async function runCaseload(
       if (!c.sameDataAsHub) log(`  WARNING: ${c.server} answers with other data than the hub`);
 
     const runs: CaseloadResult['runs'] = [];
+    // Each round settles its load for a second (connections, the server's pace) before it counts.
+    const settleS = settings.rounds > 1 ? Math.min(1, settings.warmUpS) : settings.warmUpS;
+    const measure = (s: ServerName, concurrency: number, durationS: number) =>
+      measureRound(servers[s], s, concurrency, settleS, durationS, tokens);
     for (const concurrency of settings.concurrencies) {
-      const results = {} as Record<ServerName, LoadResult>;
-      const cpu = {} as Record<ServerName, number | null>;
-      const pgCpu = {} as Record<ServerName, number | null>;
-      const steal = {} as Record<ServerName, number | null>;
-      const mainThread = {} as Record<ServerName, MainThreadShare>;
-      for (const s of SERVERS) {
-        // The hub's loop busy time from its metrics; the peer and the floor have none.
-        const hubFigures = () =>
-          s === 'hub' ? hubMetrics(servers[s].url) : Promise.resolve(undefined);
-        const threadBefore = markMainThread(servers[s].child.pid, await hubFigures());
-        const stealBefore = cpuTimes();
-        const cpuBefore = processCpuMs(servers[s].child.pid);
-        const pgBefore = postgresCpu();
-        results[s] = await runLoad({
-          kind: 'caseload',
-          url: servers[s].url,
-          connections: concurrency,
-          warmUpS: settings.warmUpS,
-          durationS: settings.durationS,
-          variants: caseloadRequests(s, tokens),
-        });
-        const r = results[s];
-        const cpuAfter = processCpuMs(servers[s].child.pid);
-        const pgMs = postgresCpuSince(pgBefore);
-        const stolen = stealPercent(stealBefore);
-        mainThread[s] = mainThreadShare(
-          threadBefore,
-          markMainThread(servers[s].child.pid, await hubFigures()),
-        );
-        steal[s] = stolen === null ? null : Math.round(stolen * 10) / 10;
-        const perRequest = (ms: number | null) =>
-          cpuPerRequest(ms, r.requests, r.rps, settings.warmUpS);
-        cpu[s] = perRequest(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore);
-        pgCpu[s] = perRequest(pgMs);
-        log(
-          `  caseload c=${concurrency} ${s.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${cpu[s] ?? '?'} ms/req, PostgreSQL ${pgCpu[s] ?? '?'} ms/req, ${describeShare(mainThread[s])}, steal ${steal[s] ?? '?'} %  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`,
-        );
+      if (settings.rounds > 1)
+        // Warmed once before the rounds: compiled code and caches as they stay for the rest.
+        for (const s of SERVERS)
+          await runLoad({
+            kind: 'caseload',
+            url: servers[s].url,
+            connections: concurrency,
+            warmUpS: 0,
+            durationS: settings.warmUpS,
+            variants: caseloadRequests(s, tokens),
+          });
+      const byServer = { hub: [], peer: [], floor: [] } as Record<ServerName, RoundFigures[]>;
+      const rounds: Record<ServerName, number>[] = [];
+      for (let round = 0; round < settings.rounds; round++) {
+        const rps = {} as Record<ServerName, number>;
+        for (const s of roundOrder(SERVERS, round)) {
+          const f = await measure(s, concurrency, settings.durationS / settings.rounds);
+          byServer[s].push(f);
+          rps[s] = f.load.rps;
+          const tag = settings.rounds > 1 ? ` round ${round + 1}` : '';
+          log(`  caseload c=${concurrency} ${s.padEnd(5)}${tag} ${describeRound(f)}`);
+        }
+        rounds.push(rps);
       }
+      const combined = {} as Record<ServerName, CombinedFigures>;
+      for (const s of SERVERS) {
+        combined[s] = combineRounds(byServer[s]);
+        if (settings.rounds > 1)
+          log(
+            `  caseload c=${concurrency} ${s.padEnd(5)} all rounds ${describeCombined(combined[s])}`,
+          );
+      }
+      const per = <T>(pick: (c: CombinedFigures) => T) =>
+        Object.fromEntries(SERVERS.map((s) => [s, pick(combined[s])])) as Record<ServerName, T>;
       runs.push({
         concurrency,
-        results,
-        cpuMsPerRequest: cpu,
-        postgresCpuMsPerRequest: pgCpu,
-        stealPercent: steal,
-        mainThread,
+        results: per((c) => c.load),
+        cpuMsPerRequest: per((c) => c.cpuMsPerRequest),
+        postgresCpuMsPerRequest: per((c) => c.postgresCpuMsPerRequest),
+        stealPercent: per((c) => c.stealPercent),
+        mainThread: per((c) => c.mainThread),
+        ...(settings.rounds > 1 ? { rounds } : {}),
       });
     }
     return { jobCentres, checks, runs };
   } finally {
     await Promise.all(started.map((s) => stopProcess(s.child)));
   }
+}
+
+/** One server under load once: its requests and latency, and the CPU it and PostgreSQL spent. */
+async function measureRound(
+  server: Server,
+  s: ServerName,
+  concurrency: number,
+  settleS: number,
+  durationS: number,
+  tokens: ReadonlyMap<string, string>,
+): Promise<RoundFigures> {
+  // The hub's loop busy time from its metrics; the peer and the floor have none.
+  const hubFigures = () => (s === 'hub' ? hubMetrics(server.url) : Promise.resolve(undefined));
+  const threadBefore = markMainThread(server.child.pid, await hubFigures());
+  const stealBefore = cpuTimes();
+  const cpuBefore = processCpuMs(server.child.pid);
+  const pgBefore = postgresCpu();
+  const load = await runLoad({
+    kind: 'caseload',
+    url: server.url,
+    connections: concurrency,
+    warmUpS: settleS,
+    durationS,
+    variants: caseloadRequests(s, tokens),
+  });
+  const cpuAfter = processCpuMs(server.child.pid);
+  const postgresMs = postgresCpuSince(pgBefore);
+  const stolen = stealPercent(stealBefore);
+  return {
+    load,
+    // The CPU counts cover the settling too: its requests estimated at the measured rate.
+    cpuRequests: load.requests + load.rps * settleS,
+    cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+    postgresMs,
+    stealPercent: stolen === null ? null : Math.round(stolen * 10) / 10,
+    mainThread: mainThreadShare(threadBefore, markMainThread(server.child.pid, await hubFigures())),
+  };
+}
+
+function describeRound(f: RoundFigures): string {
+  return describeCombined(combineRounds([f]));
+}
+
+function describeCombined(c: CombinedFigures): string {
+  const r = c.load;
+  return `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${c.cpuMsPerRequest ?? '?'} ms/req, PostgreSQL ${c.postgresCpuMsPerRequest ?? '?'} ms/req, ${describeShare(c.mainThread)}, steal ${c.stealPercent ?? '?'} %  (non-2xx ${r.non2xx}, errors ${r.errors}, mismatches ${r.mismatches})`;
 }

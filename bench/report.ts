@@ -92,6 +92,17 @@ function caseloadSection(c: CaseloadResult): string[] {
       `| ${run.concurrency} | ${f0(hub.rps)} | ${f0(peer.rps)} | ${f0(floor.rps)} | ${f2(hub.rps / peer.rps)} | ${f2(hub.rps / floor.rps)} | ${hub.p50} / ${hub.p99} | ${peer.p50} / ${peer.p99} | ${floor.p50} / ${floor.p99} |`,
     );
   }
+  const rounded = c.runs.filter((run) => run.rounds && run.rounds.length > 1);
+  if (rounded.length)
+    lines.push(
+      '',
+      `Each figure above combines ${rounded[0].rounds?.length} rounds per server, the servers loaded in a rotated order each round (requests/s over all the rounds' seconds; p50 and p99 the median of the rounds'). Hub/peer in each round, in order:`,
+      '',
+      ...rounded.map(
+        (run) =>
+          `- ${run.concurrency} connections: ${(run.rounds ?? []).map((r) => f2(r.hub / r.peer)).join(' / ')}`,
+      ),
+    );
   const bad = c.runs.flatMap((run) =>
     Object.entries(run.results)
       .filter(([, r]) => r.non2xx + r.errors + r.timeouts + r.mismatches > 0)

@@ -12,6 +12,11 @@ export interface Settings {
   /** Seconds of load per server and concurrency, after warmUpS of unmeasured load. */
   durationS: number;
   warmUpS: number;
+  /**
+   * The caseload's measured seconds split into this many rounds, the servers loaded in a
+   * rotated order each round (lib/rounds.ts); 1: each server once, as before.
+   */
+  rounds: number;
   concurrencies: number[];
   subscribers: number[];
   eventRate: number;
@@ -86,6 +91,7 @@ export function loadSettings(smoke: boolean): Settings {
     persons: num('BENCH_PERSONS', smoke ? 2000 : 100_000),
     durationS: num('BENCH_DURATION_S', smoke ? 1 : 15),
     warmUpS: num('BENCH_WARMUP_S', smoke ? 1 : 5),
+    rounds: Math.max(1, Math.round(num('BENCH_ROUNDS', smoke ? 1 : 3))),
     concurrencies: list('BENCH_CONCURRENCY', smoke ? [4] : [1, 4, 16, 64]),
     subscribers: list('BENCH_SUBSCRIBERS', smoke ? [50] : [1000, 10_000]),
     eventRate: num('BENCH_EVENT_RATE', smoke ? 20 : 100),

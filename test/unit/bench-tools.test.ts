@@ -20,6 +20,8 @@ import { join } from 'node:path';
 import { describeShare, mainThreadShare } from '../../bench/lib/main-thread';
 import { mainThreadCpuMs, processCpuMs } from '../../bench/process-cpu';
 import { sweepRates } from '../../bench/lib/rate-sweep';
+import { combineRounds, median, roundOrder, type RoundFigures } from '../../bench/lib/rounds';
+import type { LoadResult } from '../../bench/lib/load';
 
 describe('bench profile summary', () => {
   const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
@@ -237,6 +239,79 @@ describe('bench: a server started and its output', () => {
     expect(listeningUrl('{"msg":"graphql","url":"http://x"}')).toBeUndefined();
     expect(listeningUrl('{"msg":"listening"}')).toBeUndefined();
     expect(listeningUrl('listening on http://x')).toBeUndefined();
+  });
+});
+
+describe('bench: interleaved rounds', () => {
+  const load = (requests: number, durationS: number, p50: number, p99: number): LoadResult => ({
+    connections: 4,
+    durationS,
+    requests,
+    rps: requests / durationS,
+    p50,
+    p90: p50 + 1,
+    p99,
+    max: p99 + 10,
+    non2xx: 0,
+    errors: requests === 500 ? 2 : 0,
+    timeouts: 0,
+    mismatches: 0,
+    bytesPerRequest: 31_000,
+    exhausted: false,
+  });
+  const round = (requests: number, cpuMs: number | null, loop: number | null): RoundFigures => ({
+    load: load(requests, 5, requests / 100, requests / 10),
+    cpuRequests: requests + (requests / 5) * 1,
+    cpuMs,
+    postgresMs: cpuMs === null ? null : cpuMs / 2,
+    stealPercent: 0.2,
+    mainThread: { cpuPercent: 60, loopPercent: loop },
+  });
+
+  test('rotates the order by one each round', () => {
+    const servers = ['hub', 'peer', 'floor'];
+    expect([0, 1, 2, 3].map((r) => roundOrder(servers, r).join(','))).toEqual([
+      'hub,peer,floor',
+      'peer,floor,hub',
+      'floor,hub,peer',
+      'hub,peer,floor',
+    ]);
+  });
+
+  test('combines requests over all seconds, CPU over all requests, latency as the median round', () => {
+    const c = combineRounds([round(1000, 3000, 80), round(1500, 4500, 90), round(500, 1500, 70)]);
+    expect(c.load.requests).toBe(3000);
+    expect(c.load.durationS).toBe(15);
+    expect(c.load.rps).toBe(200);
+    // Rounds' p50 10, 15 and 5 ms: the middle one, not the mean of the rates' latencies.
+    expect(c.load.p50).toBe(10);
+    expect(c.load.p99).toBe(100);
+    expect(c.load.max).toBe(160);
+    expect(c.load.errors).toBe(2);
+    // 9,000 ms over 3,000 measured requests and 600 settling ones.
+    expect(c.cpuMsPerRequest).toBe(2.5);
+    expect(c.postgresCpuMsPerRequest).toBe(1.3);
+    expect(c.mainThread).toEqual({ cpuPercent: 60, loopPercent: 80 });
+    expect(c.stealPercent).toBe(0.2);
+  });
+
+  test('leaves a figure unknown when a round could not read it', () => {
+    const c = combineRounds([round(1000, 3000, 80), round(1000, null, null)]);
+    expect(c.cpuMsPerRequest).toBeNull();
+    expect(c.mainThread.loopPercent).toBeNull();
+    expect(c.load.rps).toBe(200);
+  });
+
+  test('a single round is that round', () => {
+    const c = combineRounds([round(1000, 3000, 80)]);
+    expect(c.load).toEqual(round(1000, 3000, 80).load);
+    expect(c.cpuMsPerRequest).toBe(2.5);
+  });
+
+  test('median takes the lower middle of an even count; no rounds at all is an error', () => {
+    expect(median([4, 1, 3, 2])).toBe(2);
+    expect(median([7])).toBe(7);
+    expect(() => combineRounds([])).toThrow('no rounds');
   });
 });
 
