@@ -100,7 +100,7 @@ function caseloadSection(c: CaseloadResult): string[] {
       '',
       ...rounded.map(
         (run) =>
-          `- ${run.concurrency} connections: ${(run.rounds ?? []).map((r) => f2(r.hub / r.peer)).join(' / ')}`,
+          `- ${run.concurrency} connection${run.concurrency === 1 ? '' : 's'}: ${(run.rounds ?? []).map((r) => f2(r.hub / r.peer)).join(' / ')}`,
       ),
     );
   const bad = c.runs.flatMap((run) =>
