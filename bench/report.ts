@@ -28,6 +28,8 @@ export interface RunResults {
 
 const f0 = (n: number) => n.toFixed(0);
 const f2 = (n: number) => n.toFixed(2);
+/** One decimal, without a trailing ".0". */
+const f1 = (n: number) => String(Math.round(n * 10) / 10);
 const met = (ok: boolean) => (ok ? 'met' : '**not met**');
 
 /** The host's CPU steal per part: above a few percent, that part's figures are unreliable. */
@@ -71,7 +73,11 @@ function machineSection(r: RunResults): string[] {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
     `- Data: ${s.persons.toLocaleString('en')} generated persons (seeded in ${f0(r.seedSeconds)} s); pool size ${s.poolSize} per server`,
-    `- Load: warm-up ${s.warmUpS} s, measured ${s.durationS} s per server and concurrency`,
+    `- Load: warm-up ${s.warmUpS} s, measured ${s.durationS} s per server and concurrency${
+      (s.rounds ?? 1) > 1
+        ? ` (the caseload in ${s.rounds} rounds of ${f1(s.durationS / (s.rounds ?? 1))} s, each after 1 s of settling, the servers in a rotated order)`
+        : ''
+    }`,
     ...stealLine(r),
     '',
   ];
@@ -141,7 +147,7 @@ function caseloadSection(c: CaseloadResult): string[] {
     lines.push(
       '',
       ...perServer(
-        "CPU ms per request, the server's own process / PostgreSQL's (the kernel's count, warm-up included), and the host's CPU steal while that server was loaded:",
+        "CPU ms per request, the server's own process / PostgreSQL's (the kernel's count, the unmeasured seconds before each measurement included at the measured rate), and the host's CPU steal while that server was loaded:",
         cpu,
       ),
     );

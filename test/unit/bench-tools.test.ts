@@ -22,6 +22,8 @@ import { mainThreadCpuMs, processCpuMs } from '../../bench/process-cpu';
 import { sweepRates } from '../../bench/lib/rate-sweep';
 import { combineRounds, median, roundOrder, type RoundFigures } from '../../bench/lib/rounds';
 import type { LoadResult } from '../../bench/lib/load';
+import { renderMarkdown, type RunResults } from '../../bench/report';
+import { loadSettings } from '../../bench/lib/settings';
 
 describe('bench profile summary', () => {
   const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
@@ -306,6 +308,59 @@ describe('bench: interleaved rounds', () => {
     const c = combineRounds([round(1000, 3000, 80)]);
     expect(c.load).toEqual(round(1000, 3000, 80).load);
     expect(c.cpuMsPerRequest).toBe(2.5);
+  });
+
+  test('the report says how the caseload was measured and lists hub/peer round by round', () => {
+    const settings = {
+      ...loadSettings(false),
+      durationS: 15,
+      warmUpS: 5,
+      rounds: 3,
+      only: ['caseload'],
+    };
+    const rounds = [
+      { hub: 150, peer: 120, floor: 160 },
+      { hub: 140, peer: 140, floor: 150 },
+      { hub: 130, peer: 100, floor: 140 },
+    ];
+    const per = (s: 'hub' | 'peer' | 'floor') =>
+      combineRounds(rounds.map((r) => round(r[s] * 5, 3000, 80))).load;
+    const report: RunResults = {
+      settings,
+      machine: {
+        date: '2026-12-04T12:00:00Z',
+        cpu: 'test',
+        cores: 2,
+        memoryGiB: 1,
+        loadAverage: [0, 0, 0],
+        os: 'test',
+        node: 'v20',
+        postgres: '15',
+        packages: {},
+        commit: 'abc',
+        overrides: {},
+      },
+      seedSeconds: 1,
+      steal: {},
+      caseload: {
+        jobCentres: ['jobbtorg-jarva'],
+        checks: [],
+        runs: [
+          {
+            concurrency: 4,
+            results: { hub: per('hub'), peer: per('peer'), floor: per('floor') },
+            rounds,
+          },
+        ],
+      },
+    };
+    const md = renderMarkdown(report);
+    expect(md).toContain(
+      'measured 15 s per server and concurrency (the caseload in 3 rounds of 5 s, each after 1 s of settling',
+    );
+    expect(md).toContain('- 4 connections: 1.25 / 1.00 / 1.30');
+    // Over all the rounds' seconds: 2,100 hub requests and 1,800 peer requests in 15 s each.
+    expect(md).toMatch(/\| +4 \| +140 \| +120 \| +150 \| +1\.17 \|/);
   });
 
   test('median takes the lower middle of an even count; no rounds at all is an error', () => {
