@@ -26,6 +26,7 @@ import { runLoad } from './lib/load';
 import { ReferralCandidates } from './lib/referral-writer';
 import { installCleanup, stopProcess, type Server } from './lib/processes';
 import { loadSettings } from './lib/settings';
+import { roundOrder } from './lib/rounds';
 import { databaseUrl } from './lib/settings';
 import { postgresCpu, postgresCpuSince, processCpuMs } from './process-cpu';
 import { cpuTimes, stealPercent } from './lib/steal';
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     const perRound: { rps: number; cpu: number; pg: number; gc: number }[][] = [];
     for (let round = 0; round < rounds; round++) {
       // Alternate which side goes first, so neither always gets the warmer minute.
-      const order = round % 2 === 0 ? [0, 1] : [1, 0];
+      const order = roundOrder([0, 1], round);
       perRound.push([]);
       for (const i of order) {
         if (oneAtATime) await vacuumEvents(dbUrl);

@@ -74,8 +74,8 @@ function machineSection(r: RunResults): string[] {
       .join(', ')}`,
     `- Data: ${s.persons.toLocaleString('en')} generated persons (seeded in ${f0(r.seedSeconds)} s); pool size ${s.poolSize} per server`,
     `- Load: warm-up ${s.warmUpS} s, measured ${s.durationS} s per server and concurrency${
-      (s.rounds ?? 1) > 1
-        ? ` (the caseload in ${s.rounds} rounds of ${f1(s.durationS / (s.rounds ?? 1))} s, each after 1 s of settling, the servers in a rotated order)`
+      s.rounds > 1
+        ? ` (the caseload in ${s.rounds} rounds of ${f1(s.durationS / s.rounds)} s, each after 1 s of settling, the servers in a rotated order)`
         : ''
     }`,
     ...stealLine(r),
